@@ -1,0 +1,303 @@
+"""clausier's command line: the only code that reads files, prints and exits.
+
+Exit codes: 0 success; 1 domain refusal (mode not allowed, file exists, ruleset or template error);
+2 invalid input (the message names the field and what is expected). Tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+EXIT_REFUSED, EXIT_INPUT = 1, 2
+
+
+class InputProblem(click.ClickException):
+    """Invalid input: exit 2, message on stderr (JSON when --format json)."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, message: str, payload: dict | None = None, as_json: bool = False):
+        super().__init__(message)
+        self.payload, self.as_json = payload, as_json
+
+    def show(self, file=None):
+        if self.as_json and self.payload is not None:
+            click.echo(json.dumps(self.payload, ensure_ascii=False, indent=2), err=True)
+        else:
+            click.echo(f"Erreur : {self.message}", err=True)
+
+
+class Refused(click.ClickException):
+    exit_code = EXIT_REFUSED
+
+    def show(self, file=None):
+        click.echo(f"Erreur : {self.message}", err=True)
+
+
+def _read_market(source: str) -> tuple[bytes, str]:
+    if source == "-":
+        return sys.stdin.buffer.read(), "entrée standard"
+    path = Path(source)
+    if path.is_dir():
+        raise InputProblem(f"{source} : est un dossier, un fichier JSON est attendu")
+    try:
+        return path.read_bytes(), source
+    except FileNotFoundError:
+        raise InputProblem(f"{source} : fichier introuvable") from None
+    except PermissionError:
+        raise InputProblem(f"{source} : lecture non autorisée") from None
+
+
+def _iso_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"date ISO attendue (AAAA-MM-JJ), reçu « {value} »") from None
+
+
+def _engine_call(ctx, fn, *args, as_json=False, **kwargs):
+    """Run an engine function, turning its errors into CLI errors with French messages."""
+    import engine
+
+    try:
+        return fn(*args, **kwargs)
+    except engine.InputError as exc:
+        if ctx.obj["debug"]:
+            raise
+        raise InputProblem(str(exc), exc.as_dict(), as_json) from None
+    except engine.NoApplicableVersion as exc:
+        if ctx.obj["debug"]:
+            raise
+        payload = {"erreur": "date_non_couverte", "problemes": [{"champ": "launch_date", "message": str(exc)}]}
+        raise InputProblem(f"launch_date : {exc}", payload, as_json) from None
+    except engine.NotAllowed as exc:
+        raise Refused(str(exc)) from None
+    except engine.EngineError as exc:
+        if ctx.obj["debug"]:
+            raise
+        raise Refused(str(exc)) from None
+
+
+def _evaluate(ctx, market: str, date, as_json=False):
+    import engine
+
+    data, source = _read_market(market)
+    from engine.validation import parse_market
+
+    parsed = _engine_call(ctx, parse_market, data, source, as_json=as_json)
+    return _engine_call(ctx, engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
+
+
+def write_atomically(path: Path, data: bytes, force: bool) -> None:
+    """Write via a temporary file in the same folder, then rename; never overwrite unless `force`."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise Refused(f"{folder} : dossier de sortie introuvable")
+    if path.exists() and not force:
+        raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # atomic and refuses to replace a file created meanwhile
+            except FileExistsError:
+                raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
+            except OSError:
+                if path.exists():
+                    raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Affiche la trace Python complète en cas d'erreur.")
+@click.option("--rulesets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier de règles à utiliser à la place des règles fournies (copie modifiée par l'organisation).")
+@click.version_option(package_name="clausier", message="clausier %(version)s")
+@click.pass_context
+def cli(ctx, debug, rulesets):
+    """Rédige des clauses sociales d'insertion à partir de la description d'un marché (JSON).
+
+    Les règles appliquées sont celles en vigueur à la date de lancement de la consultation.
+    """
+    ctx.obj = {"debug": debug, "rulesets": rulesets}
+
+
+MARKET = click.argument("market", metavar="MARCHE")
+DATE = click.option("--date", callback=_iso_date, metavar="AAAA-MM-JJ",
+                    help="Date du droit applicable si le marché n'a pas de « launch_date » (défaut : aujourd'hui).")
+
+
+@cli.command()
+@MARKET
+@DATE
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
+              help="Format de sortie.")
+@click.pass_context
+def evaluate(ctx, market, date, fmt):
+    """Décision : modes admis, obligations, heures, fondements (MARCHE : fichier JSON ou - pour l'entrée standard)."""
+    decision = _evaluate(ctx, market, date, as_json=fmt == "json")
+    if fmt == "json":
+        click.echo(decision.model_dump_json(indent=2))
+    else:
+        from engine.explain import summary
+
+        click.echo(summary(decision, ctx.obj["rulesets"]))
+
+
+@cli.command()
+@MARKET
+@DATE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier .docx à écrire (défaut : nom du marché avec l'extension .docx).")
+@click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Dossier de modèles de l'organisation.")
+@click.option("--no-annex", is_flag=True, help="N'ajoute pas l'annexe de justification.")
+@click.option("--no-comments", is_flag=True, help="N'ajoute pas les commentaires Word (règle et article).")
+@click.pass_context
+def generate(ctx, market, date, output, force, templates, no_annex, no_comments):
+    """Écrit la clause Word (.docx) du mode demandé, ou du mode recommandé."""
+    import engine
+    from engine.documents import render
+
+    if output is None:
+        output = Path("clause.docx" if market == "-" else Path(market).with_suffix(".docx").name)
+    if output.suffix.lower() != ".docx":
+        raise InputProblem(f"{output} : l'extension .docx est attendue pour le fichier de sortie")
+    if output.exists() and not force:
+        raise Refused(f"{output} existe déjà : utilisez --force pour le remplacer")
+    decision = _evaluate(ctx, market, date)
+    if not decision.allowed:
+        raise Refused(str(engine.NotAllowed(decision)))
+    data = _engine_call(ctx, render, decision, templates, annex=not no_annex, comments=not no_comments,
+                        rulesets=ctx.obj["rulesets"])
+    write_atomically(output, data, force)
+    how = "demandé" if decision.requested_mode else "recommandé"
+    click.echo(f"{output} écrit : {decision.mode} ({how}), droit au {decision.launch_date.isoformat()}")
+
+
+@cli.command()
+@MARKET
+@DATE
+@click.pass_context
+def explain(ctx, market, date):
+    """Explique en clair chaque règle appliquée, pourquoi, et sur quel article."""
+    from engine.explain import explain as explain_text
+
+    decision = _evaluate(ctx, market, date)
+    click.echo(explain_text(decision, ctx.obj["rulesets"]))
+
+
+@cli.command()
+@MARKET
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.pass_context
+def validate(ctx, market, fmt):
+    """Vérifie la description du marché sans appliquer les règles."""
+    from engine.validation import parse_market
+
+    data, source = _read_market(market)
+    parsed = _engine_call(ctx, parse_market, data, source, as_json=fmt == "json")
+    if fmt == "json":
+        click.echo(json.dumps({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{source} : description du marché valide")
+
+
+@cli.command()
+def schema():
+    """Affiche le schéma JSON de la description d'un marché."""
+    from engine.models import Market
+
+    click.echo(json.dumps(Market.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def rules():
+    """Consulter et vérifier les règles."""
+
+
+@rules.command("list")
+@DATE
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.pass_context
+def rules_list(ctx, date, fmt):
+    """Liste les règles (toutes, ou celles en vigueur à --date) avec leurs références."""
+    from engine.knowledge import knowledge
+
+    kb = _engine_call(ctx.parent, knowledge, ctx.parent.obj["rulesets"])
+    selected = [r for r in kb.rules if date is None or r.applies_on(date)]
+    if fmt == "json":
+        out = [{"id": r.id, "label": r.label, "valid_from": r.valid_from.isoformat(),
+                "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+                "references": [kb.references[x].public_dict() for x in r.references], "file": r.file}
+               for r in selected]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for r in selected:
+        until = f" au {r.valid_until.isoformat()}" if r.valid_until else ""
+        refs = "; ".join(kb.references[x].cite() + ("" if kb.references[x].verified else " [non vérifié]")
+                         for x in r.references)
+        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {r.valid_from.isoformat()}{until} — {refs}")
+    click.echo(f"{len(selected)} règle(s)")
+
+
+@rules.command("check")
+@click.pass_context
+def rules_check(ctx):
+    """Vérifie les règles : schéma, références, paramètres, couverture des dates."""
+    from engine.lint import check_all
+
+    problems = _engine_call(ctx.parent, check_all, ctx.parent.obj["rulesets"])
+    if problems:
+        for p in problems:
+            click.echo(f"- {p}", err=True)
+        raise Refused(f"{len(problems)} problème(s) dans les règles")
+    click.echo("Règles valides : schéma, références, paramètres et couverture des dates vérifiés.")
+
+
+def main():
+    """Entry point of the `clausier` command."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False, prog_name="clausier")
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users unless --debug
+        if debug:
+            raise
+        click.echo(f"Erreur interne : {exc.__class__.__name__} : {exc} (relancez avec --debug pour le détail)", err=True)
+        sys.exit(EXIT_REFUSED)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""clausier: French social insertion clauses, from a market description to a ready-to-edit Word clause.
+
+Public API (everything else is internal):
+    evaluate(market, on=None) -> Decision      what the law allows and requires, and why
+    render(decision, templates=None) -> bytes  the Word document (.docx) for the decision's mode
+"""
+
+from .errors import (
+    DocumentError,
+    EngineError,
+    EvaluationError,
+    InputError,
+    NoApplicableVersion,
+    NotAllowed,
+    RulesetError,
+    VersionConflict,
+)
+from .evaluation import evaluate
+from .models import Decision, Market
+
+
+def render(decision: Decision, templates=None, *, annex: bool = True, comments: bool = True) -> bytes:
+    """The .docx bytes for `decision` (see engine.documents.render)."""
+    from .documents import render as _render  # docxtpl is heavy: imported only when a document is made
+
+    return _render(decision, templates, annex=annex, comments=comments)
+
+
+__all__ = [
+    "Decision",
+    "DocumentError",
+    "EngineError",
+    "EvaluationError",
+    "InputError",
+    "Market",
+    "NoApplicableVersion",
+    "NotAllowed",
+    "RulesetError",
+    "VersionConflict",
+    "evaluate",
+    "render",
+]

@@ -1,0 +1,98 @@
+"""Every exception clausier raises. Messages are French: they reach users through the CLI.
+
+No I/O here, no click: the CLI maps these classes to exit codes (InputError -> 2, the rest -> 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class of clausier's own errors."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem in the market description: where (JSON path) and what is expected."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"champ": self.path, "message": self.message}
+
+
+class InputError(EngineError):
+    """The market description is not valid; `problems` names each field and what is expected."""
+
+    def __init__(self, problems: list[FieldProblem], source: str | None = None):
+        self.problems = problems
+        self.source = source
+        where = f"{source} : " if source else ""
+        lines = [f"{p.path} : {p.message}" for p in problems]
+        super().__init__(where + "description du marché invalide\n  - " + "\n  - ".join(lines))
+
+    def as_dict(self) -> dict:
+        return {
+            "erreur": "entree_invalide",
+            "source": self.source,
+            "problemes": [p.as_dict() for p in self.problems],
+        }
+
+
+class RulesetError(EngineError):
+    """A ruleset or parameter file is malformed: names the file, the object and the problem."""
+
+    def __init__(self, path: str, where: str | None, message: str):
+        self.path, self.where, self.message = path, where, message
+        loc = f"{path}: {where}: " if where else f"{path}: "
+        super().__init__(loc + message)
+
+
+class NoApplicableVersion(EngineError):
+    """No value of a dated parameter (or no version of a rule) applies on the requested date."""
+
+    def __init__(self, name: str, on_date, needed_by: str | None = None):
+        self.name, self.on_date, self.needed_by = name, on_date, needed_by
+        by = f" (requis par la règle « {needed_by} »)" if needed_by else ""
+        super().__init__(
+            f"aucune valeur du paramètre « {name} » n'est applicable au {on_date.isoformat()}{by} : "
+            "la date de lancement est hors de la période couverte par les règles"
+        )
+
+
+class VersionConflict(EngineError):
+    """Several versions of the same rule family apply on one date."""
+
+    def __init__(self, ids: list[str], on_date):
+        self.ids, self.on_date = ids, on_date
+        super().__init__(
+            f"plusieurs versions applicables au {on_date.isoformat()} : {', '.join(sorted(ids))}"
+        )
+
+
+class EvaluationError(EngineError):
+    """The rule engine failed while evaluating a market (a rule action raised)."""
+
+
+class DocumentError(EngineError):
+    """A Word template could not be rendered; carries the template name and the text around the fault."""
+
+    def __init__(self, template: str, message: str, docx_context: str | None = None):
+        self.template, self.docx_context = template, docx_context
+        ctx = f"\n  contexte : {docx_context}" if docx_context else ""
+        super().__init__(f"modèle {template} : {message}{ctx}")
+
+
+class NotAllowed(EngineError):
+    """A document was requested for a mode the law does not allow for this market."""
+
+    def __init__(self, decision):
+        self.decision = decision
+        reasons = "\n  - ".join(decision.reasons) or "mode non admis"
+        eligible = ", ".join(decision.eligible_modes) or "aucun"
+        super().__init__(
+            f"le mode « {decision.mode} » n'est pas admis pour ce marché :\n  - {reasons}\n"
+            f"modes admis : {eligible}"
+        )

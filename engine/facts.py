@@ -1,0 +1,180 @@
+"""From a validated Market to the fact the rules match on.
+
+Owns the vocabulary (`rulesets/vocabulaire.yaml`: segments and their CPV prefixes, buyer kinds, labels)
+and the list of fields rules may test (`FIELDS`). Holds no legal value: what a CPV or a mode means in law
+comes from the vocabulary and the dated parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ._yaml import load_yaml
+from .errors import RulesetError
+from .legal import _first_error
+from .models import BuyerType, ContractType, DerogationReason, Mode, Procedure, Reservation, Segment
+
+NONE = "aucun"
+BOOL = (True, False)
+
+# Fields of the market fact and, for enumerations, their possible values (None: a number).
+FIELDS: dict[str, tuple | None] = {
+    "public": BOOL,
+    "buyer_type": get_args(BuyerType),
+    "procedure": get_args(Procedure),
+    "procedure_formalisee": BOOL,
+    "contract_type": get_args(ContractType),
+    "reserved_for": (*get_args(Reservation), NONE),
+    "mode": (*get_args(Mode), NONE),
+    "segment": get_args(Segment),
+    "category": ("travaux", "fournitures", "services"),
+    "cpv_sss": ("oui", "non", "inconnu"),
+    "sss": BOOL,
+    "amount": None,
+    "total_amount": None,
+    "heures_estimees": None,
+    "heures_imposees": BOOL,
+    "derogation": (*get_args(DerogationReason), NONE),
+    "duree_connue": BOOL,
+    "duree_mois": None,
+    "poids_insertion": None,
+    "lot": BOOL,
+}
+
+
+class _Labelled(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    libelle: str
+
+
+class _SegmentEntry(_Labelled):
+    categorie: str
+    cpv: tuple[str, ...] = ()
+
+
+class _BuyerEntry(_Labelled):
+    public: bool
+
+
+class _ProcedureEntry(_Labelled):
+    formalisee: bool
+    prive: bool
+
+
+class _ReservationEntry(_Labelled):
+    travailleurs: str
+    fournisseur: str
+
+
+class _ModeEntry(_Labelled):
+    libelle_prive: str
+    services_sociaux_specifiques: bool
+
+
+class Vocabulary(BaseModel):
+    """Labels and classifications of every enumerated input value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    segments: dict[str, _SegmentEntry]
+    acheteurs: dict[str, _BuyerEntry]
+    procedures: dict[str, _ProcedureEntry]
+    contrats: dict[str, _Labelled]
+    reservations: dict[str, _ReservationEntry]
+    modes: dict[str, _ModeEntry]
+    derogations: dict[str, _Labelled]
+
+    def segment_for_cpv(self, cpv8: str) -> str:
+        """The segment whose CPV prefix is the longest match; the default segment otherwise."""
+        best, best_len = "autres_services", 0
+        for name, seg in self.segments.items():
+            for prefix in seg.cpv:
+                if cpv8.startswith(prefix) and len(prefix) > best_len:
+                    best, best_len = name, len(prefix)
+        return best
+
+
+def load_vocabulary(path: Path, root: Path) -> Vocabulary:
+    shown = str(path.relative_to(root))
+    try:
+        voc = Vocabulary.model_validate(load_yaml(path, root))
+    except ValidationError as exc:
+        raise RulesetError(shown, None, _first_error(exc)) from None
+    expected = {
+        "segments": get_args(Segment),
+        "acheteurs": get_args(BuyerType),
+        "procedures": get_args(Procedure),
+        "contrats": get_args(ContractType),
+        "reservations": get_args(Reservation),
+        "modes": get_args(Mode),
+        "derogations": get_args(DerogationReason),
+    }
+    for section, values in expected.items():
+        have = set(getattr(voc, section))
+        if have != set(values):
+            raise RulesetError(shown, section, f"valeurs attendues {sorted(values)}, trouvées {sorted(have)}")
+    return voc
+
+
+def cpv8(code: str | None) -> str | None:
+    return code[:8] if code else None
+
+
+def market_fact(
+    *,
+    voc: Vocabulary,
+    sss_prefixes: list[str],
+    buyer_type: str,
+    procedure: str,
+    contract_type: str,
+    segment: str,
+    cpv: str | None,
+    mode: str | None,
+    reserved_for: str | None,
+    amount: float,
+    total_amount: float,
+    hours: float | None,
+    hours_imposed: bool,
+    derogation: str | None,
+    duration_months: int | None,
+    insertion_weight: float,
+    is_lot: bool,
+) -> dict:
+    """The `marche` fact: every field of FIELDS is present (absent values become 'aucun'/False/0)."""
+    code = cpv8(cpv)
+    if code is None:
+        cpv_sss = "inconnu"
+    else:
+        cpv_sss = "oui" if any(code.startswith(p) for p in sss_prefixes) else "non"
+    mode_sss = mode is not None and voc.modes[mode].services_sociaux_specifiques
+    return {
+        "t": "marche",
+        "public": voc.acheteurs[buyer_type].public,
+        "buyer_type": buyer_type,
+        "procedure": procedure,
+        "procedure_formalisee": voc.procedures[procedure].formalisee,
+        "contract_type": contract_type,
+        "reserved_for": reserved_for or NONE,
+        "mode": mode or NONE,
+        "segment": segment,
+        "category": voc.segments[segment].categorie,
+        "cpv_sss": cpv_sss,
+        "sss": cpv_sss == "oui" or mode_sss,
+        "amount": float(amount),
+        "total_amount": float(total_amount),
+        "heures_estimees": float(hours) if hours is not None else 0.0,
+        "heures_imposees": hours_imposed,
+        "derogation": derogation or NONE,
+        "duree_connue": duration_months is not None,
+        "duree_mois": float(duration_months or 0),
+        "poids_insertion": float(insertion_weight),
+        "lot": is_lot,
+    }
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,64 @@
+"""Insertion hours: amount × labour share × insertion rate ÷ loaded hourly cost.
+
+The formula is the facilitators' standard one (LEGAL-NOTES §11); its per-segment defaults are practice
+parameters under `rulesets/parameters/pratique/`, each overridable in the market's `insertion` object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import HoursComputation, Insertion
+from .parameters import ParameterSet
+
+FORMULA = "heures = montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire moyen chargé"
+_INPUTS = {
+    "labour_share": "pratique.part_main_oeuvre",
+    "rate": "pratique.taux_insertion",
+    "hourly_cost": "pratique.cout_horaire",
+}
+
+
+def compute_hours(
+    amount: float, segment: str, overrides: Insertion | None, params: ParameterSet, on: dt.date
+) -> tuple[HoursComputation, list[str]]:
+    """Hours for one market or lot, and the parameter names it used (for the trace)."""
+    values: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    overridden: list[str] = []
+    used: list[str] = []
+    for key, prefix in _INPUTS.items():
+        given = getattr(overrides, key) if overrides else None
+        if given is not None:
+            values[key] = float(given)
+            sources[key] = "saisie de l'acheteur"
+            overridden.append(key)
+        else:
+            name = f"{prefix}.{segment}"
+            pv = params.value(name, on)
+            values[key] = float(pv.value)
+            nature = "valeur de pratique" if params.get(name).nature == "pratique" else "valeur légale"
+            status = "" if params.is_verified(name, pv) else ", non vérifiée"
+            sources[key] = f"{nature} ({name}{status})"
+            used.append(name)
+    raw = Decimal(str(amount)) * Decimal(str(values["labour_share"])) * Decimal(str(values["rate"]))
+    raw = raw / Decimal(str(values["hourly_cost"]))
+    hours = int(raw.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    if overrides and overrides.hours is not None:
+        hours = overrides.hours
+        overridden.append("hours")
+        sources["hours"] = "saisie de l'acheteur (remplace le calcul)"
+    return (
+        HoursComputation(
+            value=hours,
+            formula=FORMULA,
+            amount=float(amount),
+            labour_share=values["labour_share"],
+            rate=values["rate"],
+            hourly_cost=values["hourly_cost"],
+            sources=sources,
+            overridden=overridden,
+        ),
+        used,
+    )

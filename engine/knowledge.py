@@ -1,0 +1,185 @@
+"""The loaded ruleset: references, parameters, vocabulary and rules, checked together, and their
+compilation into one durable-rules ruleset per epoch (span of dates on which the law does not change).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ._host import RuleHost
+from ._resources import rulesets_dir
+from ._yaml import load_yaml
+from .errors import RulesetError, VersionConflict
+from .facts import FIELDS, Vocabulary, load_vocabulary
+from .legal import Reference, _first_error, load_references
+from .parameters import ParameterSet, ParamValue, load_parameters
+from .ruleset import Rule, check_rules, compile_condition, epoch_bounds, load_rules
+
+
+class _Index(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: str
+    description: str
+    sss_parameter: str
+    hours_minimum_parameter: str
+    criterion_weight_parameter: str
+
+
+class _Content(BaseModel):
+    """A list of wording items the documents reproduce, with its sources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    references: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+def _load_contents(path: Path, root: Path, references: dict[str, Reference]) -> dict[str, _Content]:
+    raw = load_yaml(path, root)
+    out = {}
+    for name, body in (raw or {}).items():
+        try:
+            content = _Content.model_validate(body)
+        except ValidationError as exc:
+            raise RulesetError("contenus.yaml", name, _first_error(exc)) from None
+        for ref in content.references:
+            if ref not in references:
+                raise RulesetError("contenus.yaml", name, f"référence inconnue '{ref}'")
+        out[name] = content
+    return out
+
+
+@dataclass
+class Epoch:
+    """Rules and parameter values in force on a span of dates, compiled and registered once."""
+
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    rules: list[Rule]
+    values: dict[str, ParamValue] = field(default_factory=dict)
+
+
+class KnowledgeBase:
+    """Everything under one `rulesets/` folder, validated; `epoch(date)` gives the law on that date."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        index_raw = load_yaml(root / "index.yaml", root)
+        try:
+            self.index = _Index.model_validate(index_raw)
+        except ValidationError as exc:
+            raise RulesetError("index.yaml", None, _first_error(exc)) from None
+        self.references: dict[str, Reference] = load_references(root / "references.yaml", root)
+        self.params: ParameterSet = load_parameters(root / "parameters", root, self.references)
+        self.vocabulary: Vocabulary = load_vocabulary(root / "vocabulaire.yaml", root)
+        self.rules: list[Rule] = load_rules(root / "rules", root)
+        self.contents: dict[str, _Content] = _load_contents(root / "contenus.yaml", root, self.references)
+        check_rules(self.rules, self.references, self.params, FIELDS)
+        for name in (self.index.sss_parameter, self.index.hours_minimum_parameter, self.index.criterion_weight_parameter):
+            if name not in self.params:
+                raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
+        self._check_family_overlaps()
+        self.bounds = epoch_bounds(self.rules, self.params)
+        self.version = f"{self.index.version}+{self._digest()}"
+        self.host = RuleHost()
+        self._epochs: dict[int, Epoch] = {}
+        self._lock = threading.Lock()
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        for path in sorted(self.root.rglob("*.yaml")):
+            h.update(str(path.relative_to(self.root)).encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()[:10]
+
+    def _check_family_overlaps(self) -> None:
+        families: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            if r.family:
+                families.setdefault(r.family, []).append(r)
+        for versions in families.values():
+            versions.sort(key=lambda r: r.valid_from)
+            for a, b in zip(versions, versions[1:]):
+                if a.valid_until is None or a.valid_until > b.valid_from:
+                    raise RulesetError(
+                        b.file, f"règle '{b.id}'", f"chevauche la version '{a.id}' de la même famille '{a.family}'"
+                    )
+
+    def versions_on(self, family: str, on: dt.date) -> list[Rule]:
+        """The versions of a rule family applicable on a date (exactly one expected inside its span)."""
+        found = [r for r in self.rules if r.family == family and r.applies_on(on)]
+        if len(found) > 1:
+            raise VersionConflict([r.id for r in found], on)
+        return found
+
+    def families(self) -> dict[str, list[Rule]]:
+        out: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            if r.family:
+                out.setdefault(r.family, []).append(r)
+        return out
+
+    def known_blocks(self) -> list[str]:
+        """Every clause block some rule can select (templates may test any of them)."""
+        return sorted({b for r in self.rules for b in r.then.blocs})
+
+    def param(self, name: str, on: dt.date, needed_by: str | None = None) -> ParamValue:
+        return self.params.value(name, on, needed_by)
+
+    def epoch(self, on: dt.date) -> Epoch:
+        """Compile (once) and return the ruleset in force on `on`."""
+        idx = bisect.bisect_right(self.bounds, on)
+        cached = self._epochs.get(idx)
+        if cached is not None:
+            return cached
+        with self._lock:
+            cached = self._epochs.get(idx)
+            if cached is None:
+                cached = self._compile(idx, on)
+                self._epochs[idx] = cached
+        return cached
+
+    def _compile(self, idx: int, on: dt.date) -> Epoch:
+        rules = [r for r in self.rules if r.applies_on(on)]
+        values: dict[str, ParamValue] = {}
+        for r in rules:
+            for name in sorted(r.parameter_names()):
+                values[name] = self.params.value(name, on, needed_by=r.id)
+        for name in (self.index.sss_parameter, self.index.hours_minimum_parameter, self.index.criterion_weight_parameter):
+            values[name] = self.params.value(name, on)
+        consumed = {f for r in rules for f in r.when.faits}
+        definition = {}
+        for i, r in enumerate(rules):
+            definition[f"r{i:03d}_{r.id}"[:200]] = {
+                "all": compile_condition(r, lambda n: values[n].value),
+                "run": self.host.action(i, tuple(f for f in r.then.faits if f in consumed)),
+            }
+        start = self.bounds[idx - 1] if idx > 0 else None
+        end = self.bounds[idx] if idx < len(self.bounds) else None
+        name = f"clausier_{self.version}_{idx}".replace(".", "_").replace("+", "_")
+        self.host.ensure(name, lambda: definition)
+        return Epoch(name=name, start=start, end=end, rules=rules, values=values)
+
+
+_CACHE: dict[Path, KnowledgeBase] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def knowledge(root: Path | str | None = None) -> KnowledgeBase:
+    """The knowledge base of `root` (default: the rulesets shipped with clausier), loaded once."""
+    path = Path(root).resolve() if root else rulesets_dir()
+    with _CACHE_LOCK:
+        kb = _CACHE.get(path)
+        if kb is None:
+            if not path.is_dir():
+                raise RulesetError(str(path), None, "dossier de règles introuvable")
+            kb = KnowledgeBase(path)
+            _CACHE[path] = kb
+        return kb

@@ -1,0 +1,74 @@
+"""`clausier rules check`: everything that can be wrong in a rulesets folder, as a list of French messages.
+
+Loading already rejects malformed files (schema, unknown references, unknown parameters, overlapping
+versions). This adds the Catala-style temporal coverage check: on every day of a date grid, each rule
+family has exactly one applicable version inside its span, each dated parameter has a value inside its
+span, and every rule in force finds the parameters it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import EngineError
+from .knowledge import KnowledgeBase, knowledge
+
+GRID_START = dt.date(2024, 1, 1)
+GRID_END = dt.date(2027, 12, 31)
+
+
+def date_grid(start: dt.date = GRID_START, end: dt.date = GRID_END, bounds=()) -> list[dt.date]:
+    """The first of every month, plus each change date and the day before it, within [start, end]."""
+    days = set()
+    d = start
+    while d <= end:
+        days.add(d)
+        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    for b in bounds:
+        for x in (b - dt.timedelta(days=1), b):
+            if start <= x <= end:
+                days.add(x)
+    days.add(end)
+    return sorted(days)
+
+
+def coverage_problems(kb: KnowledgeBase, start: dt.date = GRID_START, end: dt.date = GRID_END) -> list[str]:
+    problems = []
+    grid = date_grid(start, end, kb.bounds)
+    for family, versions in kb.families().items():
+        first = min(v.valid_from for v in versions)
+        last = None if any(v.valid_until is None for v in versions) else max(v.valid_until for v in versions)
+        for day in grid:
+            if day < first or (last and day >= last):
+                continue
+            found = [v.id for v in versions if v.applies_on(day)]
+            if len(found) != 1:
+                what = "aucune version" if not found else f"{len(found)} versions ({', '.join(found)})"
+                problems.append(f"famille '{family}' : {what} applicable au {day.isoformat()}")
+    for param in kb.params:
+        first = param.values[0].start
+        ends = [v.start for v in param.values if v.value is None]
+        for day in grid:
+            if day < first or (ends and day >= min(ends)):
+                continue
+            if param.at(day) is None:
+                problems.append(f"paramètre '{param.name}' : aucune valeur au {day.isoformat()}")
+    for rule in kb.rules:
+        for day in grid:
+            if not rule.applies_on(day):
+                continue
+            for name in rule.parameter_names():
+                if kb.params.get(name).at(day) is None:
+                    problems.append(f"règle '{rule.id}' : paramètre '{name}' sans valeur au {day.isoformat()}")
+    for day in grid:
+        try:
+            kb.epoch(day)
+        except EngineError as exc:
+            problems.append(f"au {day.isoformat()} : {exc}")
+    return sorted(set(problems))
+
+
+def check_all(rulesets=None) -> list[str]:
+    """Load (strict validation) then check coverage; returns the problems found (empty: all good)."""
+    kb = knowledge(rulesets)
+    return coverage_problems(kb)

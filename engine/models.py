@@ -1,0 +1,268 @@
+"""The input contract (a market description) and the output (a Decision), as pydantic models.
+
+Data only: no rule logic, no I/O. Field names are the public JSON contract documented in README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.functional_validators import AfterValidator
+
+Segment = Literal[
+    "travaux",
+    "proprete",
+    "environnement",
+    "espaces_verts",
+    "restauration",
+    "mise_a_disposition_personnel",
+    "prestations_intellectuelles",
+    "informatique",
+    "fournitures",
+    "autres_services",
+]
+Procedure = Literal[
+    "appel_offres",
+    "procedure_adaptee",
+    "procedure_negociee",
+    "dialogue_competitif",
+    "sans_publicite",
+    "consultation",
+    "gre_a_gre",
+]
+BuyerType = Literal["etat", "collectivite", "etablissement_public", "entite_adjudicatrice", "entreprise"]
+ContractType = Literal["marche", "accord_cadre", "concession", "marche_partenariat", "marche_global"]
+Reservation = Literal["siae", "ea_esat", "siae_ea_esat", "ess"]
+Mode = Literal["condition_execution", "critere_attribution", "objet_marche"]
+DerogationReason = Literal["lien_insuffisant", "restriction_concurrence", "solution_immediatement_disponible"]
+
+MAX_AMOUNT = 1e12  # 1 000 milliards d'euros: beyond this an amount is a typing error, not a market
+MAX_TEXT = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Reject control characters (they corrupt Word XML) and normalise to NFC."""
+    if _CONTROL.search(value):
+        raise ValueError("contient des caractères de contrôle non imprimables")
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise ValueError("ne doit pas être vide")
+    return value
+
+
+def _finite_amount(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("doit être un nombre fini")
+    return value
+
+
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
+Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False), AfterValidator(_finite_amount)]
+Cpv = Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Insertion(_Strict):
+    """Overrides of the insertion-hours computation (defaults come from practice parameters)."""
+
+    rate: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False, description="Taux d'insertion (0 à 1)")
+    labour_share: float | None = Field(
+        default=None, gt=0, le=1, allow_inf_nan=False, description="Part de main-d'œuvre (0 à 1)"
+    )
+    hourly_cost: float | None = Field(
+        default=None, gt=0, le=10_000, allow_inf_nan=False, description="Coût horaire moyen chargé (€/h)"
+    )
+    hours: int | None = Field(default=None, ge=0, le=100_000_000, description="Nombre d'heures imposé")
+
+
+class Derogation(_Strict):
+    """A recorded departure from the mandatory social execution condition, with its written reasons."""
+
+    reason: DerogationReason
+    justification: Annotated[str, Field(min_length=20, max_length=MAX_TEXT), AfterValidator(_clean_text)]
+
+
+class Weights(_Strict):
+    """Award-criteria weights in percent; missing ones stay blanks for the buyer."""
+
+    price: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    environment: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    insertion: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _sum(self):
+        values = [self.price, self.environment, self.insertion]
+        if all(v is not None for v in values) and abs(sum(values) - 100) > 1e-6:
+            raise ValueError("la somme des pondérations doit faire 100")
+        return self
+
+
+class Facilitator(_Strict):
+    name: Text | None = None
+    contact: Text | None = None
+
+
+class Lot(_Strict):
+    """One lot: thresholds are assessed on the whole market, clauses lot by lot."""
+
+    number: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")]
+    title: Text | None = None
+    amount: Amount
+    segment: Segment | None = None
+    cpv: Cpv | None = None
+    mode: Mode | None = None
+    reserved_for: Reservation | None = None
+    insertion: Insertion | None = None
+
+
+class Market(_Strict):
+    """A market description: what the buyer is about to buy, how, and which insertion mode it wants."""
+
+    segment: Segment | None = Field(default=None, description="Segment d'achat (déduit du CPV s'il est absent)")
+    cpv: Cpv | None = Field(default=None, description="Code CPV, 8 chiffres avec ou sans chiffre de contrôle")
+    amount: Amount = Field(description="Valeur estimée HT du contrat entier (tous lots, toutes années, options)")
+    procedure: Procedure
+    buyer_type: BuyerType
+    contract_type: ContractType = "marche"
+    reserved_for: Reservation | None = None
+    mode: Mode | None = None
+    launch_date: dt.date | None = Field(default=None, description="Date de lancement de la consultation")
+    title: Text | None = None
+    buyer_name: Text | None = None
+    reference: Text | None = None
+    duration_months: int | None = Field(default=None, ge=1, le=1200)
+    insertion: Insertion | None = None
+    derogation: Derogation | None = None
+    weights: Weights | None = None
+    penalty_per_hour: float | None = Field(default=None, gt=0, le=100_000, allow_inf_nan=False)
+    facilitator: Facilitator | None = None
+    lots: list[Lot] | None = Field(default=None, min_length=1, max_length=200)
+
+    @field_validator("launch_date")
+    @classmethod
+    def _plausible_date(cls, v):
+        if v is not None and not (dt.date(2000, 1, 1) <= v <= dt.date(2100, 12, 31)):
+            raise ValueError("date hors de la plage 2000-01-01 – 2100-12-31")
+        return v
+
+    @model_validator(mode="after")
+    def _segment_or_cpv(self):
+        if self.segment is None and self.cpv is None and not self.lots:
+            raise ValueError("segment_ou_cpv")
+        if self.lots:
+            numbers = [lot.number for lot in self.lots]
+            if len(set(numbers)) != len(numbers):
+                raise ValueError("lots_doublons")
+            total = sum(lot.amount for lot in self.lots)
+            if total > self.amount * (1 + 1e-9):
+                raise ValueError("lots_somme")
+            for lot in self.lots:
+                if lot.segment is None and lot.cpv is None and self.segment is None and self.cpv is None:
+                    raise ValueError("segment_ou_cpv")
+        return self
+
+
+class Statement(BaseModel):
+    """A sentence of the decision (obligation, warning, recommendation) with the rule behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    rule: str
+    references: list[dict]
+    verified: bool = True
+
+
+class HoursComputation(BaseModel):
+    """Insertion hours and the formula's inputs, each with its source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: int
+    formula: str
+    amount: float
+    labour_share: float
+    rate: float
+    hourly_cost: float
+    sources: dict[str, str]
+    overridden: list[str]
+
+
+class ParameterUse(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: object
+    nature: str
+    verified: bool
+    references: list[dict]
+
+
+class TraceStep(BaseModel):
+    """One rule that fired: which, why (its legal basis) and what it asserted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    label: str
+    text: str
+    references: list[dict]
+    asserted: list[str]
+    parameters: list[ParameterUse]
+    scope: str = "marche"
+
+
+class LotDecision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    title: str | None
+    segment: str
+    amount: float
+    mode: str | None
+    allowed: bool
+    reasons: list[str]
+    eligible_modes: list[str]
+    recommended_mode: str | None
+    hours: HoursComputation | None
+    obligations: list[Statement]
+    warnings: list[Statement]
+    blocks: list[str]
+
+
+class Decision(BaseModel):
+    """What the law allows and requires for a market on its launch date, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    launch_date: dt.date
+    date_source: Literal["launch_date", "option", "aujourd_hui"]
+    ruleset_version: str
+    market: dict
+    public: bool
+    segment: str
+    category: str
+    mode: str | None
+    requested_mode: str | None
+    allowed: bool
+    reasons: list[str]
+    eligible_modes: list[str]
+    recommended_mode: str | None
+    recommendation_reason: str | None
+    hours: HoursComputation | None
+    obligations: list[Statement]
+    warnings: list[Statement]
+    recommendations: list[Statement]
+    blocks: list[str]
+    references: list[dict]
+    trace: list[TraceStep]
+    lots: list[LotDecision] = []
