@@ -243,8 +243,11 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
     rows = [("Prix ou coût", w(weights.get("price")))] + rows
     if "ligne_environnementale" in blocks:
         rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
-    if decision.mode != "objet_marche":
-        rows.append((_blank("autre critère, par exemple la valeur technique"), w(None)))
+    given = [weights.get(k) for k in ("price", "environment", "insertion")]
+    remainder = 100 - sum(v for v in given if v is not None) if all(v is not None for v in given) else None
+    if decision.mode != "objet_marche" and remainder != 0:
+        rows.append((_blank("autre critère, par exemple la valeur technique"),
+                     w(remainder) if remainder is not None else w(None)))
     return {
         "intro": "classés par ordre décroissant d'importance" if ranked else "pondérés comme suit",
         "entete": "Rang" if ranked else "Pondération",

@@ -175,9 +175,26 @@ def _decide(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.da
         recommended, _ = out.recommended
         if recommended is not None:
             chosen = _run(kb, epoch, m, _replace(scope, mode=recommended), on)
-            chosen.admitted, chosen.excluded, chosen.ranked = out.admitted, out.excluded, out.ranked
-            return chosen
+            return _merge(out, chosen)
     return out
+
+
+def _merge(first: _Outcome, chosen: _Outcome) -> _Outcome:
+    """The recommendation run explains the choice; the run with the chosen mode gives its clauses.
+
+    Eligibility and ranking come from the first run (no mode requested); the trace and statements are
+    the union of both runs, without repeating a rule; blocks and hours come from the chosen mode.
+    """
+    chosen.admitted, chosen.excluded, chosen.ranked = first.admitted, first.excluded, first.ranked
+    chosen.refusals = list(dict.fromkeys(first.refusals + chosen.refusals))
+    seen = {r.id for r in chosen.rules}
+    chosen.rules = [r for r in first.rules if r.id not in seen] + chosen.rules
+    chosen.facts |= first.facts
+    for attr in ("obligations", "warnings", "recommendations"):
+        mine = getattr(chosen, attr)
+        keys = {(s.rule, s.text) for s in mine}
+        setattr(chosen, attr, [s for s in getattr(first, attr) if (s.rule, s.text) not in keys] + mine)
+    return chosen
 
 
 def _replace(scope: _Scope, **changes) -> _Scope:

@@ -30,6 +30,7 @@ class _Index(BaseModel):
     sss_parameter: str
     hours_minimum_parameter: str
     criterion_weight_parameter: str
+    required_parameters: tuple[str, ...]
 
 
 class _Content(BaseModel):
@@ -82,7 +83,7 @@ class KnowledgeBase:
         self.rules: list[Rule] = load_rules(root / "rules", root)
         self.contents: dict[str, _Content] = _load_contents(root / "contenus.yaml", root, self.references)
         check_rules(self.rules, self.references, self.params, FIELDS)
-        for name in (self.index.sss_parameter, self.index.hours_minimum_parameter, self.index.criterion_weight_parameter):
+        for name in self._engine_parameters():
             if name not in self.params:
                 raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
         self._check_family_overlaps()
@@ -91,6 +92,11 @@ class KnowledgeBase:
         self.host = RuleHost()
         self._epochs: dict[int, Epoch] = {}
         self._lock = threading.Lock()
+
+    def _engine_parameters(self) -> tuple[str, ...]:
+        """Parameters every evaluation needs: a launch date where one has no value is refused."""
+        i = self.index
+        return (i.sss_parameter, i.hours_minimum_parameter, i.criterion_weight_parameter, *i.required_parameters)
 
     def _digest(self) -> str:
         h = hashlib.sha256()
@@ -152,7 +158,7 @@ class KnowledgeBase:
         for r in rules:
             for name in sorted(r.parameter_names()):
                 values[name] = self.params.value(name, on, needed_by=r.id)
-        for name in (self.index.sss_parameter, self.index.hours_minimum_parameter, self.index.criterion_weight_parameter):
+        for name in self._engine_parameters():
             values[name] = self.params.value(name, on)
         consumed = {f for r in rules for f in r.when.faits}
         definition = {}

@@ -100,9 +100,9 @@ class Weights(_Strict):
 
     @model_validator(mode="after")
     def _sum(self):
-        values = [self.price, self.environment, self.insertion]
-        if all(v is not None for v in values) and abs(sum(values) - 100) > 1e-6:
-            raise ValueError("la somme des pondérations doit faire 100")
+        total = sum(v for v in (self.price, self.environment, self.insertion) if v is not None)
+        if total > 100 + 1e-6:
+            raise ValueError("la somme des pondérations dépasse 100")
         return self
 
 

@@ -1,0 +1,113 @@
+"""Test helpers reusable by organisations that edit the rulesets: YAML legal cases and .docx text.
+
+`check_case(case)` returns a list of differences (empty when the case holds); `docx_text(bytes)` reads a
+generated document back as normalised text (paragraphs, table rows as `a | b`, headers and footers).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ._yaml import load_yaml
+
+_OUTPUT_KEYS = ("allowed", "mode", "recommended_mode", "eligible_modes", "category", "segment", "public")
+
+
+def load_cases(path: Path) -> list[dict]:
+    cases = load_yaml(path) or []
+    for case in cases:
+        missing = {"name", "input", "expected"} - set(case)
+        if missing:
+            raise ValueError(f"{path}: cas « {case.get('name', '?')} » : clés manquantes {sorted(missing)}")
+    return cases
+
+
+def check_case(case: dict, rulesets=None) -> list[str]:
+    """Evaluate a case and compare with its expectations; returns the differences."""
+    from .errors import EngineError
+    from .evaluation import evaluate
+
+    exp = case["expected"]
+    if "error" in exp:
+        try:
+            evaluate(case["input"], rulesets=rulesets)
+        except EngineError as exc:
+            if type(exc).__name__ != exp["error"]:
+                return [f"erreur attendue {exp['error']}, obtenue {type(exc).__name__} : {exc}"]
+            return []
+        return [f"erreur attendue {exp['error']}, aucune erreur levée"]
+    decision = evaluate(case["input"], rulesets=rulesets)
+    fired = [s.rule for s in decision.trace]
+    diffs = []
+    for rule in exp.get("fired", []):
+        if rule not in fired:
+            diffs.append(f"règle attendue non appliquée : {rule}")
+    for rule in exp.get("not_fired", []):
+        if rule in fired:
+            diffs.append(f"règle appliquée à tort : {rule}")
+    outputs = exp.get("outputs", {})
+    for key in _OUTPUT_KEYS:
+        if key in outputs and getattr(decision, key) != outputs[key]:
+            diffs.append(f"{key} : attendu {outputs[key]!r}, obtenu {getattr(decision, key)!r}")
+    if "hours" in outputs:
+        got = decision.hours.value if decision.hours else None
+        if got != outputs["hours"]:
+            diffs.append(f"hours : attendu {outputs['hours']!r}, obtenu {got!r}")
+    for key, attr in (("obligations_contain", "obligations"), ("warnings_contain", "warnings"),
+                      ("recommendations_contain", "recommendations")):
+        texts = [s.text for s in getattr(decision, attr)] + [
+            s.text for lot in decision.lots for s in getattr(lot, attr, [])
+        ]
+        texts = [_plain(t) for t in texts]
+        for needle in exp.get(key, []):
+            if not any(_plain(needle) in t for t in texts):
+                diffs.append(f"{attr} : aucun texte ne contient « {needle} »")
+    for needle in exp.get("reasons_contain", []):
+        if not any(_plain(needle) in _plain(r) for r in decision.reasons):
+            diffs.append(f"reasons : aucun motif ne contient « {needle} »")
+    for block in exp.get("blocks", []):
+        if block not in decision.blocks:
+            diffs.append(f"bloc attendu absent : {block}")
+    for block in exp.get("no_blocks", []):
+        if block in decision.blocks:
+            diffs.append(f"bloc présent à tort : {block}")
+    for number, lot_exp in (exp.get("lots") or {}).items():
+        lot = next((x for x in decision.lots if x.number == str(number)), None)
+        if lot is None:
+            diffs.append(f"lot {number} absent de la décision")
+            continue
+        for key, value in lot_exp.items():
+            got = (lot.hours.value if lot.hours else None) if key == "hours" else getattr(lot, key)
+            if got != value:
+                diffs.append(f"lot {number}, {key} : attendu {value!r}, obtenu {got!r}")
+    return diffs
+
+
+def _plain(text: str) -> str:
+    """Non-breaking spaces as plain spaces, so that expectations can be typed naturally."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def docx_text(data: bytes) -> str:
+    """Normalised text of a .docx: header, body (tables as `a | b` rows), footer; blank lines removed."""
+    from docx2python import docx2python
+
+    with docx2python(io.BytesIO(data)) as doc:
+        parts = []
+        for section in (doc.header, doc.body, doc.footer):
+            for table in section:
+                for row in table:
+                    cells = [" ".join(p.strip() for p in cell if p.strip()) for cell in row]
+                    cells = [c for c in cells if c]
+                    if cells:
+                        parts.append(" | ".join(cells) if len(row) > 1 else cells[0])
+    return "\n".join(" ".join(line.split()) for line in parts if line.strip())
+
+
+def docx_comments(data: bytes) -> list[tuple[str, str]]:
+    """(anchored text, comment text) of every Word comment."""
+    from docx2python import docx2python
+
+    with docx2python(io.BytesIO(data)) as doc:
+        return [(c[0], c[3]) for c in doc.comments]

@@ -1,0 +1,45 @@
+"""Collects tests/cases/*.yaml: each case is a legal statement checked against evaluate()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.testing import check_case, load_cases
+
+
+def pytest_collect_file(parent, file_path: Path):
+    if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
+        return YamlCaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class YamlCaseFile(pytest.File):
+    def collect(self):
+        for case in load_cases(self.path):
+            yield YamlCase.from_parent(self, name=case["name"], case=case)
+
+
+class CaseFailed(Exception):
+    pass
+
+
+class YamlCase(pytest.Item):
+    def __init__(self, *, case, **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self):
+        diffs = check_case(self.case)
+        if diffs:
+            raise CaseFailed(diffs)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CaseFailed):
+            lines = "\n".join(f"  - {d}" for d in excinfo.value.args[0])
+            return f"{self.path.name}: {self.name}:\n{lines}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"cas : {self.name}"
