@@ -1,0 +1,123 @@
+"""The rulesets: strict loading, references on every rule and value, temporal coverage (Catala style)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine._resources import rulesets_dir
+from engine.errors import RulesetError
+from engine.knowledge import KnowledgeBase, knowledge
+from engine.lint import GRID_END, GRID_START, coverage_problems, date_grid
+
+
+@pytest.fixture(name="kb")
+def _kb():
+    """The shipped knowledge base."""
+    return knowledge()
+
+
+class TestLint:
+    def test_every_rule_and_dated_value_cites_a_known_reference(self, kb):
+        """No rule or parameter value without a source in the catalogue."""
+        for rule in kb.rules:
+            assert rule.references and all(r in kb.references for r in rule.references), rule.id
+        for param in kb.params:
+            for value in param.values:
+                if value.value is not None:
+                    assert value.references and all(r in kb.references for r in value.references), param.name
+
+    def test_rule_ids_are_unique(self, kb):
+        """Ids name rules in traces and comments: each is unique."""
+        ids = [r.id for r in kb.rules]
+        assert len(ids) == len(set(ids))
+
+    def test_unverified_references_exist_and_carry_a_note(self, kb):
+        """UNVERIFIED points from the legal notes are flagged, each with an explanation."""
+        unverified = [r for r in kb.references.values() if not r.verified]
+        assert len(unverified) >= 5
+        assert all(r.note for r in unverified if r.code not in ("Pratique",)), [r.id for r in unverified]
+
+    def test_python_holds_no_article_numbers(self):
+        """Legal article numbers live in rulesets/, never in the strings of engine/ or cli.py code."""
+        import ast
+        import re
+
+        pattern = re.compile(r"\b[LRD]\d{4}-\d+")
+        root = Path(__file__).resolve().parent.parent
+        for path in [*(root / "engine").glob("*.py"), root / "cli.py"]:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {
+                id(node.body[0].value) for node in ast.walk(tree)
+                if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+            }
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                    assert not pattern.search(node.value), f"{path.name}: {node.value[:80]}"
+
+
+class TestCoverage:
+    def test_every_family_and_parameter_has_exactly_one_version_on_every_grid_date(self, kb):
+        """From 2024-01-01 to 2027-12-31, no gap and no overlap (day before and day of each change)."""
+        assert coverage_problems(kb, GRID_START, GRID_END) == []
+
+    def test_the_grid_includes_both_sides_of_each_change(self, kb):
+        """The grid checks the day before and the day of 2026-08-21, 2026-04-01 and 2026-01-01."""
+        grid = date_grid(GRID_START, GRID_END, kb.bounds)
+        for change in (dt.date(2026, 8, 21), dt.date(2026, 4, 1), dt.date(2026, 1, 1)):
+            assert change in grid and change - dt.timedelta(days=1) in grid
+
+    def test_a_gap_is_reported(self, tmp_path):
+        """Removing the 2026-2027 works threshold leaves a gap the coverage check finds."""
+        copy = tmp_path / "rulesets"
+        shutil.copytree(rulesets_dir(), copy)
+        path = copy / "parameters" / "seuils_ue" / "travaux.yaml"
+        text = path.read_text(encoding="utf-8").replace("  2026-01-01: {references: [ue_seuils_2026_2027, ccp_annexe2], value: 5404000}\n", "")
+        path.write_text(text.replace("2028-01-01", "2026-01-01"), encoding="utf-8")
+        problems = coverage_problems(KnowledgeBase(copy))
+        assert any("seuils_ue.travaux" in p and "2026-01-01" in p for p in problems)
+
+
+class TestBrokenRulesets:
+    def _copy(self, tmp_path) -> Path:
+        copy = tmp_path / "rulesets"
+        shutil.copytree(rulesets_dir(), copy)
+        return copy
+
+    def test_unknown_reference_names_file_and_rule(self, tmp_path):
+        """A typo in a reference id is reported with the file and the rule id."""
+        copy = self._copy(tmp_path)
+        path = copy / "rules" / "ccp_reserves.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "references: [ccp_l2113_13, ccp_r2113_7, ctrav_l5132_4]", "references: [ccp_l2113_13x]"), encoding="utf-8")
+        with pytest.raises(RulesetError) as err:
+            KnowledgeBase(copy)
+        assert "rules/ccp_reserves.yaml" in str(err.value)
+        assert "ccp_l2113_13_reserve_siae" in str(err.value) and "ccp_l2113_13x" in str(err.value)
+
+    def test_misspelt_enum_value_is_caught_before_it_silently_never_matches(self, tmp_path):
+        """`collectivte` in a condition is refused with the possible values."""
+        copy = self._copy(tmp_path)
+        path = copy / "rules" / "ccp_seuils.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "buyer_type: [collectivite, etablissement_public], category: [fournitures, services], sss: false, contract_type: {not_in: [concession]}, total_amount: {gte:",
+            "buyer_type: [collectivte, etablissement_public], category: [fournitures, services], sss: false, contract_type: {not_in: [concession]}, total_amount: {gte:", 1),
+            encoding="utf-8")
+        with pytest.raises(RulesetError) as err:
+            KnowledgeBase(copy)
+        assert "collectivte" in str(err.value) and "annexe2_seuil_ue_fcs_autres_atteint" in str(err.value)
+
+    def test_overlapping_versions_of_a_family_are_refused(self, tmp_path):
+        """Two versions of one rule family may not both apply on a date."""
+        copy = self._copy(tmp_path)
+        path = copy / "rules" / "ccp_conditions_execution.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("  valid_until: 2026-08-21\n  references: [ccp_l2112_2, loi_climat_art35]",
+                                                                "  valid_until: 2026-09-01\n  references: [ccp_l2112_2, loi_climat_art35]", 1),
+                        encoding="utf-8")
+        with pytest.raises(RulesetError) as err:
+            KnowledgeBase(copy)
+        assert "chevauche" in str(err.value)
