@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import fmt
 from .knowledge import knowledge
+from .legal import cite_dict
 from .models import Decision
 
 _ORIGIN = {
@@ -14,8 +15,33 @@ _ORIGIN = {
 
 
 def _cite(ref: dict) -> str:
-    head = f"{ref['code']}, art. {ref['article']}" if ref["article"] else ref["title"]
-    return head + ("" if ref["verified"] else " (point non vérifié)")
+    return cite_dict(ref) + ("" if ref["verified"] else " (point non vérifié)")
+
+
+def _conclusions(step, kb) -> list[str]:
+    """The step's conclusions in words: facts established, modes admitted or excluded, statements."""
+    voc = kb.vocabulary
+    words = []
+    for token in step.asserted:
+        kind, _, value = token.partition(":")
+        if kind in voc.faits:
+            words.append(voc.faits[kind])
+        elif kind == "mode_admis":
+            words.append(f"le mode « {voc.modes[value].libelle} » est admis")
+        elif kind == "mode_exclu":
+            words.append(f"le mode « {voc.modes[value].libelle} » est exclu")
+        elif kind == "recommande":
+            words.append(f"le mode « {voc.modes[value].libelle} » est recommandé")
+        elif kind in ("obligation", "avertissement", "recommandation", "refus"):
+            label = {"obligation": "une obligation", "avertissement": "un avertissement",
+                     "recommandation": "une recommandation", "refus": "un refus"}[kind]
+            if label not in words:
+                words.append(label)
+    return words
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _value(kb, name, value) -> str:
@@ -34,7 +60,7 @@ def _header(d: Decision, kb) -> list[str]:
     ]
 
 
-def _conclusion(d: Decision, kb) -> list[str]:
+def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
     voc = kb.vocabulary
     lines = []
     if d.mode:
@@ -58,10 +84,15 @@ def _conclusion(d: Decision, kb) -> list[str]:
         lines.append(f"Lot {lot.number} : {fmt.euros(lot.amount)} HT, {lot.mode or 'aucun mode'} ({state}){hours}.")
     for title, items in (("Obligations", d.obligations), ("Avertissements", d.warnings),
                          ("Recommandations", d.recommendations)):
-        if items:
+        if items and statements:
             lines.append(f"{title} :")
             lines += [f"  - {s.text}" for s in items]
     return lines
+
+
+def _refusing_rules(d: Decision, kb) -> set[str]:
+    by_id = {r.id: r for r in kb.rules}
+    return {s.rule for s in d.trace if s.rule in by_id and (by_id[s.rule].then.refuse or by_id[s.rule].then.exclut)}
 
 
 def summary(d: Decision, rulesets=None) -> str:
@@ -78,18 +109,25 @@ def explain(d: Decision, rulesets=None) -> str:
         scope = f" [{step.scope}]" if step.scope != "marché" else ""
         lines.append(f"{i}. {step.label}{scope}.")
         lines.append(f"   Règle : {step.text}")
-        lines.append(f"   Fondement : {'; '.join(_cite(r) for r in step.references)}.")
+        lines.append(f"   Fondement : {' ; '.join(_cite(r) for r in step.references)}.")
         if step.parameters:
             values = "; ".join(
-                f"{kb.params.get(p.name).description.lower() if p.name in kb.params else p.name} : "
+                f"{_lower_first(kb.params.get(p.name).description) if p.name in kb.params else p.name} : "
                 f"{_value(kb, p.name, p.value)}" + ("" if p.verified else " (non vérifié)")
                 for p in step.parameters
             )
             lines.append(f"   Valeurs appliquées : {values}.")
-        facts = [a for a in step.asserted if not a.startswith("bloc:")]
-        if facts:
-            lines.append(f"   Conclusion : {', '.join(facts)} ({step.rule}).")
-        else:
-            lines.append(f"   ({step.rule})")
-    lines += ["", "En conséquence :"] + _conclusion(d, kb)
+        words = [w for w in _conclusions(step, kb) if not w.startswith("un")]
+        if words:
+            lines.append(f"   Conclusion : {' ; '.join(words)}.")
+        for title, items in (("Obligation", d.obligations), ("Avertissement", d.warnings),
+                             ("Recommandation", d.recommendations)):
+            lines += [f"   {title} : {s.text}" for s in items if s.rule == step.rule]
+        lines += [f"   Refus : {r}" for r in d.reasons if step.rule in _refusing_rules(d, kb) and r]
+        lines.append(f"   (règle {step.rule})")
+    lines += ["", "En conséquence :"] + _conclusion(d, kb, statements=False)
+    caveats = [s.text for s in d.warnings if not s.verified or s.rule not in {t.rule for t in d.trace}]
+    if caveats:
+        lines.append("Points à vérifier :")
+        lines += [f"  - {c}" for c in caveats]
     return "\n".join(lines)

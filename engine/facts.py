@@ -87,6 +87,7 @@ class Vocabulary(BaseModel):
     reservations: dict[str, _ReservationEntry]
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]
+    faits: dict[str, str]
 
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""

@@ -83,6 +83,10 @@ class KnowledgeBase:
         self.rules: list[Rule] = load_rules(root / "rules", root)
         self.contents: dict[str, _Content] = _load_contents(root / "contenus.yaml", root, self.references)
         check_rules(self.rules, self.references, self.params, FIELDS)
+        for rule in self.rules:
+            for fact in rule.then.faits:
+                if fact not in self.vocabulary.faits:
+                    raise RulesetError(rule.file, f"règle '{rule.id}'", f"le fait '{fact}' n'a pas de libellé dans vocabulaire.yaml (faits)")
         for name in self._engine_parameters():
             if name not in self.params:
                 raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
@@ -163,9 +167,13 @@ class KnowledgeBase:
         consumed = {f for r in rules for f in r.when.faits}
         definition = {}
         for i, r in enumerate(rules):
+            asserts = tuple(f for f in r.then.faits if f in consumed)
             definition[f"r{i:03d}_{r.id}"[:200]] = {
                 "all": compile_condition(r, lambda n: values[n].value),
-                "run": self.host.action(i, tuple(f for f in r.then.faits if f in consumed)),
+                "run": self.host.action(i, asserts),
+                # Salience only orders the trace so it reads as reasoning: rules that establish facts
+                # (thresholds, obligations) fire before the conclusions drawn from them.
+                "pri": 0 if asserts else 1,
             }
         start = self.bounds[idx - 1] if idx > 0 else None
         end = self.bounds[idx] if idx < len(self.bounds) else None

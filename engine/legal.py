@@ -29,9 +29,7 @@ class Reference(BaseModel):
 
     def cite(self) -> str:
         """Short French citation, e.g. « CCP, art. L2112-2 »."""
-        if self.article:
-            return f"{self.code}, art. {self.article}"
-        return self.title
+        return cite(self.code, self.article, self.title)
 
     def phrase(self) -> str:
         """The reference as it reads inside a clause: « l'article L2112-2 du code de la commande publique »."""
@@ -60,6 +58,27 @@ class Reference(BaseModel):
             "url": self.url,
             "verified": self.verified,
         }
+
+
+_CODES = ("CCP", "C. trav.", "Code civil")
+
+
+def cite(code: str, article: str | None, title: str) -> str:
+    """« CCP, art. L2112-2 », « CCP, annexe 2 », « Loi n° … », « Jurisprudence : CE, … »."""
+    if not article:
+        return title
+    if code in _CODES:
+        if article.lower().startswith("annexe"):
+            return f"{code}, {article[0].lower()}{article[1:]}"
+        return f"{code}, art. {article}"
+    if code in ("Loi", "Décret"):
+        return f"{code} {article}"
+    return f"{code} : {article}"
+
+
+def cite_dict(ref: dict) -> str:
+    """The same citation from a reference's public form (`{code, article, title, …}`)."""
+    return cite(ref["code"], ref["article"], ref["title"])
 
 
 class _Entry(BaseModel):
