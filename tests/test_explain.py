@@ -15,7 +15,7 @@ def _plain(text: str) -> str:
 
 
 @pytest.mark.parametrize(("amount", "side", "rule"), [
-    (215_999, "inférieure au seuil européen", "annexe2_seuil_ue_fcs_autres_non_atteint"),
+    (215_999, "est inférieure au seuil européen", "annexe2_seuil_ue_fcs_autres_non_atteint"),
     (216_000, "atteint le seuil européen", "annexe2_seuil_ue_fcs_autres_atteint"),
 ])
 def test_explain_states_the_threshold_applied_and_its_basis(amount, side, rule):
