@@ -36,6 +36,7 @@ class _Scope:
     reserved_for: str | None
     insertion: Insertion | None
     is_lot: bool
+    market_fact: dict | None = None  # the whole market's fact, for a lot
 
 
 @dataclass
@@ -105,6 +106,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         scope = _Scope(
             f"lot {lot.number}", lot.amount, m.amount, lot_seg, lot.cpv or m.cpv,
             lot.mode or m.mode, lot.reserved_for or m.reserved_for, lot.insertion or m.insertion, True,
+            out.fact,
         )
         lo = _decide(kb, epoch, m, scope, launch)
         lot_outcomes.append((scope.label, lo))
@@ -115,7 +117,8 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
                 number=lot.number, title=lot.title, segment=lot_seg, amount=lot.amount, mode=mode,
                 allowed=_allowed(lo, mode), reasons=_reasons(lo, mode, voc), eligible_modes=lo.eligible,
                 recommended_mode=rec, hours=lo.hours if HOURS_FACT in lo.facts else None,
-                obligations=lo.obligations, warnings=lo.warnings, blocks=lo.blocks,
+                obligations=lo.obligations, warnings=lo.warnings, recommendations=lo.recommendations,
+                blocks=lo.blocks,
             )
         )
 
@@ -226,6 +229,7 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date)
         duration_months=m.duration_months,
         insertion_weight=weight,
         is_lot=scope.is_lot,
+        market=scope.market_fact,
     )
     fired = kb.host.run(epoch.name, fact)
     out = _Outcome(rules=[epoch.rules[i] for i in fired], fact=fact, hours=hours, hours_params=hours_params)

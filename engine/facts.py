@@ -34,6 +34,9 @@ FIELDS: dict[str, tuple | None] = {
     "category": ("travaux", "fournitures", "services"),
     "cpv_sss": ("oui", "non", "inconnu"),
     "sss": BOOL,
+    # the whole market's category and SSS status: thresholds are assessed on the whole, even for a lot
+    "categorie_marche": ("travaux", "fournitures", "services"),
+    "sss_marche": BOOL,
     "amount": None,
     "total_amount": None,
     "heures_estimees": None,
@@ -144,6 +147,7 @@ def market_fact(
     duration_months: int | None,
     insertion_weight: float,
     is_lot: bool,
+    market: dict | None = None,
 ) -> dict:
     """The `marche` fact: every field of FIELDS is present (absent values become 'aucun'/False/0)."""
     code = cpv8(cpv)
@@ -152,6 +156,8 @@ def market_fact(
     else:
         cpv_sss = "oui" if any(code.startswith(p) for p in sss_prefixes) else "non"
     mode_sss = mode is not None and voc.modes[mode].services_sociaux_specifiques
+    category = voc.segments[segment].categorie
+    sss = cpv_sss == "oui" or mode_sss
     return {
         "t": "marche",
         "public": voc.acheteurs[buyer_type].public,
@@ -162,9 +168,11 @@ def market_fact(
         "reserved_for": reserved_for or NONE,
         "mode": mode or NONE,
         "segment": segment,
-        "category": voc.segments[segment].categorie,
+        "category": category,
         "cpv_sss": cpv_sss,
-        "sss": cpv_sss == "oui" or mode_sss,
+        "sss": sss,
+        "categorie_marche": market["categorie_marche"] if market else category,
+        "sss_marche": market["sss_marche"] if market else sss,
         "amount": float(amount),
         "total_amount": float(total_amount),
         "heures_estimees": float(hours) if hours is not None else 0.0,

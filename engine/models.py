@@ -236,6 +236,7 @@ class LotDecision(BaseModel):
     hours: HoursComputation | None
     obligations: list[Statement]
     warnings: list[Statement]
+    recommendations: list[Statement] = []
     blocks: list[str]
 
 
