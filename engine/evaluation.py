@@ -250,7 +250,23 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date)
     return out
 
 
+_TEXTS: dict[tuple[int, str], tuple[Epoch, str]] = {}
+
+
 def _text(kb: KnowledgeBase, epoch: Epoch, template: str, fact: dict) -> str:
+    """Fill a rule's message; texts with only parameter placeholders are filled once per epoch."""
+    if "{" not in template:
+        return template
+    if "{m:" in template:
+        return _fill(kb, epoch, template, fact)
+    cached = _TEXTS.get((id(epoch), template))
+    if cached is None or cached[0] is not epoch:
+        cached = (epoch, _fill(kb, epoch, template, fact))
+        _TEXTS[(id(epoch), template)] = cached
+    return cached[1]
+
+
+def _fill(kb: KnowledgeBase, epoch: Epoch, template: str, fact: dict) -> str:
     def sub(match: re.Match) -> str:
         kind, name = match.groups()
         if kind == "p":
@@ -309,6 +325,22 @@ def _param_use(kb: KnowledgeBase, epoch: Epoch, name: str) -> ParameterUse:
 def _trace(kb: KnowledgeBase, epoch: Epoch, scope: str, out: _Outcome) -> list[TraceStep]:
     steps = []
     for rule in out.rules:
+        params, asserted = _rule_info(rule)
+        steps.append(TraceStep(
+            rule=rule.id, label=rule.label, text=rule.text, references=_refs(kb, rule.references),
+            asserted=list(asserted), parameters=[_param_use(kb, epoch, n) for n in params],
+            scope=scope,
+        ))
+    return steps
+
+
+_RULE_INFO: dict[int, tuple[Rule, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _rule_info(rule: Rule) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a rule uses and asserts never changes (rules are frozen): computed once per rule object."""
+    cached = _RULE_INFO.get(id(rule))
+    if cached is None or cached[0] is not rule:
         then = rule.then
         asserted = list(then.faits)
         asserted += [f"mode_admis:{m}" for m in then.admet]
@@ -317,12 +349,9 @@ def _trace(kb: KnowledgeBase, epoch: Epoch, scope: str, out: _Outcome) -> list[T
         asserted += ["refus"] * bool(then.refuse) + ["obligation"] * len(then.obligations)
         asserted += ["avertissement"] * len(then.avertissements) + ["recommandation"] * len(then.recommandations)
         asserted += [f"bloc:{b}" for b in then.blocs]
-        steps.append(TraceStep(
-            rule=rule.id, label=rule.label, text=rule.text, references=_refs(kb, rule.references),
-            asserted=asserted, parameters=[_param_use(kb, epoch, n) for n in sorted(rule.parameter_names())],
-            scope=scope,
-        ))
-    return steps
+        cached = (rule, tuple(sorted(rule.parameter_names())), tuple(asserted))
+        _RULE_INFO[id(rule)] = cached
+    return cached[1], cached[2]
 
 
 def _references(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outcome]) -> list[dict]:
@@ -332,7 +361,7 @@ def _references(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outc
             for ref in rule.references:
                 if ref not in ids:
                     ids.append(ref)
-            for name in sorted(rule.parameter_names()):
+            for name in _rule_info(rule)[0]:
                 for ref in epoch.values[name].references:
                     if ref not in ids:
                         ids.append(ref)
@@ -354,7 +383,7 @@ def _caveats(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outcome
                         text=f"POINT NON VÉRIFIÉ — {ref.cite()}{note}. À faire confirmer par un juriste avant usage.",
                         rule=rule.id, references=[ref.public_dict()], verified=False,
                     ))
-            for name in sorted(rule.parameter_names()):
+            for name in _rule_info(rule)[0]:
                 pv = epoch.values[name]
                 key = f"param:{name}"
                 if not kb.params.is_verified(name, pv) and key not in seen:

@@ -183,12 +183,22 @@ class KnowledgeBase:
 
 
 _CACHE: dict[Path, KnowledgeBase] = {}
+_DEFAULT_ROOT: list[Path] = []
+
+
+def _default_root() -> Path:
+    """The shipped rulesets folder, located once (every evaluation asks for it)."""
+    if not _DEFAULT_ROOT:
+        _DEFAULT_ROOT.append(rulesets_dir())
+    return _DEFAULT_ROOT[0]
+
+
 _CACHE_LOCK = threading.Lock()
 
 
 def knowledge(root: Path | str | None = None) -> KnowledgeBase:
     """The knowledge base of `root` (default: the rulesets shipped with clausier), loaded once."""
-    path = Path(root).resolve() if root else rulesets_dir()
+    path = Path(root).resolve() if root else _default_root()
     with _CACHE_LOCK:
         kb = _CACHE.get(path)
         if kb is None:
