@@ -1,0 +1,44 @@
+"""Writing output files atomically: a temporary file in the same folder, then a rename.
+
+No click here: callers turn `FileExistsError` into their own message.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes, *, overwrite: bool, sync: bool = False) -> None:
+    """Write `data` to `path` so that readers see either nothing or the whole file.
+
+    `sync` also flushes the data to disk before the rename (slower; what a single command may afford).
+
+    Raises:
+        FileExistsError: `path` exists (or appeared meanwhile) and `overwrite` is false.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not overwrite:
+        raise FileExistsError(str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # atomic, and refuses to replace a file created meanwhile
+            except FileExistsError:
+                raise
+            except OSError:  # file systems without hard links
+                if path.exists():
+                    raise FileExistsError(str(path)) from None
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
