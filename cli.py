@@ -9,9 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import signal
 import sys
 import tempfile
+import traceback
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: an open temporary file cannot be deleted anyway
+    fcntl = None
 
 import click
 
@@ -42,17 +50,24 @@ class Refused(click.ClickException):
 
 
 def _read_market(source: str) -> tuple[bytes, str]:
+    """The raw bytes of MARCHE (a file or `-`), at most the size limit plus one byte (never a whole endless stream)."""
+    from engine.validation import MAX_BYTES, safe
+
     if source == "-":
-        return sys.stdin.buffer.read(), "entrée standard"
+        return sys.stdin.buffer.read(MAX_BYTES + 1), "entrée standard"
+    shown = safe(source, 200)
     path = Path(source)
     if path.is_dir():
-        raise InputProblem(f"{source} : est un dossier, un fichier JSON est attendu")
+        raise InputProblem(f"{shown} : est un dossier, un fichier JSON est attendu")
     try:
-        return path.read_bytes(), source
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1), shown
     except FileNotFoundError:
-        raise InputProblem(f"{source} : fichier introuvable") from None
+        raise InputProblem(f"{shown} : fichier introuvable") from None
     except PermissionError:
-        raise InputProblem(f"{source} : lecture non autorisée") from None
+        raise InputProblem(f"{shown} : lecture non autorisée") from None
+    except OSError as exc:
+        raise InputProblem(f"{shown} : lecture impossible ({exc.strerror or exc})") from None
 
 
 def _iso_date(ctx, param, value):
@@ -65,26 +80,24 @@ def _iso_date(ctx, param, value):
 
 
 def _engine_call(ctx, fn, *args, as_json=False, **kwargs):
-    """Run an engine function, turning its errors into CLI errors with French messages."""
+    """Run an engine function, turning its errors into CLI errors with French messages.
+
+    The engine's exception stays attached as the cause: `main()` prints its traceback with --debug, and the
+    exit code is the same with or without --debug.
+    """
     import engine
 
     try:
         return fn(*args, **kwargs)
     except engine.InputError as exc:
-        if ctx.obj["debug"]:
-            raise
-        raise InputProblem(str(exc), exc.as_dict(), as_json) from None
+        raise InputProblem(str(exc), exc.as_dict(), as_json) from exc
     except engine.NoApplicableVersion as exc:
-        if ctx.obj["debug"]:
-            raise
         payload = {"erreur": "date_non_couverte", "problemes": [{"champ": "launch_date", "message": str(exc)}]}
-        raise InputProblem(f"launch_date : {exc}", payload, as_json) from None
+        raise InputProblem(f"launch_date : {exc}", payload, as_json) from exc
     except engine.NotAllowed as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc)) from exc
     except engine.EngineError as exc:
-        if ctx.obj["debug"]:
-            raise
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc)) from exc
 
 
 def _evaluate(ctx, market: str, date, as_json=False):
@@ -97,19 +110,77 @@ def _evaluate(ctx, market: str, date, as_json=False):
     return _engine_call(ctx, engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
 
 
+_PART = re.compile(r"^\..+\.(docx|json|csv)\.[a-z0-9_]{8}\.part$")  # mkstemp names: .<target>.<8 random>.part
+
+
+def _lock(fd: int) -> bool:
+    """Hold an exclusive lock on an open temporary file; False when another live process holds it."""
+    if fcntl is None:  # pragma: no cover
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete temporary files left by a writer that was killed (SIGKILL, power loss) in `folder`.
+
+    A writer holds a lock on its temporary file until it is renamed or deleted, and the system releases
+    the lock when the process dies: a `.part` file nobody holds is debris. Returns the files removed.
+    """
+    removed = []
+    for tmp in folder.glob(".*.part"):
+        if not _PART.match(tmp.name):
+            continue
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if _lock(fd):
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _new_file_mode(path: Path, force: bool) -> int:
+    if force and path.exists():
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, data: bytes, force: bool) -> None:
-    """Write via a temporary file in the same folder, then rename; never overwrite unless `force`."""
+    """Write via a temporary file in the same folder, then rename; never overwrite unless `force`.
+
+    Readers see either nothing or the whole document: the data goes to `.<name>.<random>.part` (never the
+    target's name), is flushed to disk, then linked (or, with `force`, renamed) to `path`. On an error or
+    Ctrl-C the temporary file is deleted; after a SIGKILL it stays, locked by nobody, and the next write in
+    that folder deletes it. The new file gets the usual permissions (umask), or keeps those it replaces.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise Refused(f"{folder} : dossier de sortie introuvable")
     if path.exists() and not force:
         raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    remove_stale_parts(folder)
+    mode = _new_file_mode(path, force)
+    tmp = None
+    fd = -1
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        _lock(fd)  # held until the file is renamed or deleted (see remove_stale_parts)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
         if force:
             os.replace(tmp, path)
         else:
@@ -121,9 +192,13 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
                 if path.exists():
                     raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
                 os.replace(tmp, path)
+    except OSError as exc:
+        raise Refused(f"{path} : écriture impossible ({exc.strerror or exc})") from exc
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+        if fd >= 0:
+            os.close(fd)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -323,26 +398,64 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise Refused(f"{bad} marché(s) sans document : voir {csv_path}")
 
 
+def _usage_message(exc: click.UsageError) -> str:
+    """click's usage errors, in French (click's own wording is English)."""
+    param = getattr(exc, "param", None)
+    if param is not None:
+        name = " / ".join(param.opts) if isinstance(param, click.Option) else (param.metavar or param.name).upper()
+    if isinstance(exc, click.MissingParameter) and param is not None:
+        return f"{name} : manquant (voir --help)"
+    if isinstance(exc, click.BadParameter) and param is not None:
+        if isinstance(param.type, click.Choice):
+            return f"{name} : valeur invalide ; valeurs possibles : {', '.join(map(str, param.type.choices))}"
+        return f"{name} : {exc.message}"
+    if isinstance(exc, click.NoSuchOption):
+        return f"option inconnue : {exc.option_name} (voir --help)"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"option {exc.option_name} mal employée : {exc.message}"
+    return f"{exc.format_message()} (voir --help)"
+
+
+def _terminate(signum, frame):
+    """SIGTERM/SIGHUP: leave like Ctrl-C does, through every `finally` (temporary files are deleted)."""
+    raise SystemExit(128 + signum)
+
+
 def main():
-    """Entry point of the `clausier` command."""
+    """Entry point of the `clausier` command.
+
+    Exit codes: 0, 1 (refusal or internal error), 2 (invalid input or usage), 130 (Ctrl-C), 128+n (signal n).
+    Tracebacks only with --debug (the exit code stays the same).
+    """
     debug = "--debug" in sys.argv[1:]
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
     try:
         cli.main(standalone_mode=False, prog_name="clausier")
+    except click.UsageError as exc:
+        click.echo(f"Erreur : {_usage_message(exc)}", err=True)
+        sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
+        if debug and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Interrompu.", err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrompu.", err=True)
-        sys.exit(130)
+    except BrokenPipeError:  # `clausier evaluate x | head`: the reader left, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_REFUSED)
     except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users unless --debug
         if debug:
             raise
-        click.echo(f"Erreur interne : {exc.__class__.__name__} : {exc} (relancez avec --debug pour le détail)", err=True)
+        from engine.validation import safe
+
+        click.echo(f"Erreur interne : {exc.__class__.__name__} : {safe(str(exc), 500)} "
+                   "(relancez avec --debug pour le détail)", err=True)
         sys.exit(EXIT_REFUSED)
     sys.exit(0)
 

@@ -43,16 +43,45 @@ DerogationReason = Literal["lien_insuffisant", "restriction_concurrence", "solut
 
 MAX_AMOUNT = 1e12  # 1 000 milliards d'euros: beyond this an amount is a typing error, not a market
 MAX_TEXT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What text fields refuse (message naming the field and the character): C0/C1 control characters other
+# than tab, line feed and carriage return (invisible, and most are forbidden in Word's XML), lone
+# surrogates and the non-characters U+FFFE/U+FFFF (not representable in XML). Refused rather than
+# stripped: silently changing what a buyer wrote in a legal document would be worse than asking.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOT_XML = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"\r\n?")
+_LAYOUT = re.compile(r"\s*[\t\n\r]\s*")
 
 
-def _clean_text(value: str) -> str:
-    """Reject control characters (they corrupt Word XML) and normalise to NFC."""
-    if _CONTROL.search(value):
-        raise ValueError("contient des caractères de contrôle non imprimables")
+def _check_chars(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contient un caractère de contrôle non imprimable (U+{ord(found.group()):04X}, "
+                         f"position {found.start() + 1}) : retirez-le")
+    found = _NOT_XML.search(value)
+    if found:
+        raise ValueError(f"contient un caractère Unicode invalide (U+{ord(found.group()):04X}, "
+                         f"position {found.start() + 1}) : retirez-le")
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise ValueError("ne doit pas être vide")
+    return value
+
+
+def _clean_text(value: str) -> str:
+    """A one-line field (title, names, reference): tabs and line breaks become one space, NFC."""
+    return _LAYOUT.sub(" ", _check_chars(value))
+
+
+def _clean_free_text(value: str) -> str:
+    """Free text (the derogation justification): line breaks kept (as line breaks in Word), CRLF -> LF."""
+    return _LINE_BREAKS.sub("\n", _check_chars(value))
+
+
+def _justification(value: str) -> str:
+    value = _clean_free_text(value)
+    if len(value) < 20:
+        raise ValueError("doit contenir au moins 20 caractères, hors espaces de début et de fin")
     return value
 
 
@@ -64,7 +93,7 @@ def _finite_amount(value: float) -> float:
 
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
 Amount = Annotated[float, Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False), AfterValidator(_finite_amount)]
-Cpv = Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")]
+Cpv = Annotated[str, Field(pattern=r"^[0-9]{8}(-[0-9])?$")]  # ASCII digits only (\d would admit ٤٥...)
 
 
 class _Strict(BaseModel):
@@ -88,7 +117,7 @@ class Derogation(_Strict):
     """A recorded departure from the mandatory social execution condition, with its written reasons."""
 
     reason: DerogationReason
-    justification: Annotated[str, Field(min_length=20, max_length=MAX_TEXT), AfterValidator(_clean_text)]
+    justification: Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_justification)]
 
 
 class Weights(_Strict):

@@ -1,13 +1,17 @@
 """Reading a market description: bytes/text/dict -> Market, or an InputError naming each bad field in French.
 
-Strict on purpose: JSON types are not coerced ("100000" is not an amount), NaN/Infinity and duplicate keys
-are refused, UTF-8 with or without BOM is accepted, oversized or too deeply nested input is refused.
+Strict on purpose: JSON types are not coerced ("100000" is not an amount); NaN/Infinity, numbers beyond
+float range, integers of more than 30 digits, lone surrogates and duplicate keys are refused with the path
+of the value; UTF-8 with or without BOM is accepted (UTF-16/32 are named), oversized or too deeply nested
+input is refused. Messages never echo more than a short, escaped excerpt of the input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,32 +29,121 @@ _MODEL_CODES = {
 }
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"valeur {name} non admise en JSON")
+MAX_NUMBER_DIGITS = 30  # longer integers are typing errors (and Python refuses > 4300 digits anyway)
+MAX_PROBLEMS = 30  # beyond this the message stops being readable: the rest is counted, not listed
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def _no_duplicate_keys(pairs):
-    out = {}
+class _Refused:
+    """A JSON value refused while parsing (NaN, 1e400, a 5 000-digit integer): reported with its path."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it saw twice."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _constant(name: str) -> _Refused:
+    return _Refused(f"{name} n'est pas une valeur JSON admise : un nombre fini est attendu")
+
+
+def _float(text: str):
+    value = float(text)
+    if not math.isfinite(value):
+        return _Refused(f"nombre hors limites ({safe(text, 30)}) : un nombre fini est attendu")
+    return value
+
+
+def _int(text: str):
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        return _Refused(f"nombre trop grand (plus de {MAX_NUMBER_DIGITS} chiffres)")
+    return int(text)
+
+
+def _object(pairs) -> _Object:
+    out = _Object()
+    duplicates = []
     for key, value in pairs:
-        if key in out:
-            raise ValueError(f"clé « {key} » en double")
+        if key in out and key not in duplicates:
+            duplicates.append(key)
         out[key] = value
+    if duplicates:
+        out.duplicates = tuple(duplicates)
     return out
 
 
-def _depth(obj: Any, limit: int) -> int:
-    stack = [(obj, 1)]
+def safe(text: str, limit: int = 60) -> str:
+    """`text` fit to be shown in a message: control and invalid characters as U+XXXX, shortened."""
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", shown)
+
+
+def _scan(obj: Any, limit: int) -> tuple[int, list[FieldProblem]]:
+    """Depth of `obj` and the problems JSON parsing left in it, each with its JSON path."""
+    problems: list[FieldProblem] = []
+    stack: list[tuple[Any, tuple, int]] = [(obj, (), 1)]
     deepest = 0
     while stack:
-        node, d = stack.pop()
+        node, loc, d = stack.pop()
         deepest = max(deepest, d)
         if d > limit:
-            return d
-        if isinstance(node, dict):
-            stack.extend((v, d + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, d + 1) for v in node)
-    return deepest
+            return d, problems
+        if isinstance(node, _Refused):
+            problems.append(FieldProblem(_path(loc), node.message))
+        elif isinstance(node, float) and not math.isfinite(node):
+            problems.append(FieldProblem(_path(loc), "doit être un nombre fini"))
+        elif isinstance(node, str) and _INVALID_UNICODE.search(node):
+            problems.append(FieldProblem(_path(loc), _unicode_message(node)))
+        elif isinstance(node, dict):
+            for key in getattr(node, "duplicates", ()):
+                problems.append(FieldProblem(_path((*loc, key)), "clé en double : chaque champ ne doit apparaître qu'une fois"))
+            for key, value in node.items():
+                if isinstance(key, str) and _INVALID_UNICODE.search(key):
+                    problems.append(FieldProblem(_path((*loc, key)), "nom de champ : " + _unicode_message(key)))
+                    continue
+                stack.append((value, (*loc, key), d + 1))
+        elif isinstance(node, (list, tuple)):
+            stack.extend((v, (*loc, i), d + 1) for i, v in enumerate(node))
+    problems.sort(key=lambda p: p.path)
+    return deepest, problems
+
+
+_INVALID_UNICODE = re.compile(r"[\ud800-\udfff]")
+
+
+def _unicode_message(text: str) -> str:
+    pos = _INVALID_UNICODE.search(text).start()
+    return (f"caractère Unicode invalide en position {pos + 1} (demi-paire de substitution "
+            f"U+{ord(text[pos]):04X}) : un texte Unicode valide est attendu")
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _decode(data: bytes, source: str | None) -> str:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise InputError([FieldProblem("$", f"le fichier est encodé en {name} : enregistrez-le en UTF-8")], source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [FieldProblem("$", f"le fichier n'est pas du texte UTF-8 (octet invalide 0x{data[exc.start]:02X}, "
+                               f"ligne {line}, position {exc.start + 1}) : enregistrez-le en UTF-8")],
+            source,
+        ) from None
 
 
 def load_json(data: bytes | str, source: str | None = None) -> Any:
@@ -58,32 +151,45 @@ def load_json(data: bytes | str, source: str | None = None) -> Any:
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise InputError([FieldProblem("$", f"fichier trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)")], source)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                [FieldProblem("$", f"le fichier n'est pas du texte UTF-8 (octet invalide en position {exc.start})")],
-                source,
-            ) from None
+        text = _decode(data, source)
     else:
         text = data[1:] if data.startswith("\ufeff") else data
         if len(text) > MAX_BYTES:
-            raise InputError([FieldProblem("$", "texte trop volumineux")], source)
+            raise InputError([FieldProblem("$", f"texte trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)")], source)
     if not text.strip():
         raise InputError([FieldProblem("$", "le fichier est vide : un objet JSON est attendu")], source)
     if "\x00" in text:
         raise InputError([FieldProblem("$", "le fichier contient des octets nuls : ce n'est pas du JSON")], source)
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+        obj = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise InputError(
             [FieldProblem("$", f"JSON mal formé, ligne {exc.lineno}, colonne {exc.colno} : {_json_msg(exc.msg)}")],
             source,
         ) from None
-    except ValueError as exc:
-        raise InputError([FieldProblem("$", f"JSON refusé : {exc}")], source) from None
     except RecursionError:
         raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)")], source) from None
+    except ValueError as exc:
+        raise InputError([FieldProblem("$", f"JSON refusé : {safe(str(exc))}")], source) from None
+    _check_tree(obj, source)
+    return obj
+
+
+def _check_tree(obj: Any, source: str | None) -> None:
+    depth, problems = _scan(obj, MAX_DEPTH)
+    if depth > MAX_DEPTH:
+        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)")], source)
+    if problems:
+        raise InputError(_capped(problems), source)
+
+
+def _capped(problems: list[FieldProblem]) -> list[FieldProblem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        FieldProblem("$", f"… et {rest} autre(s) problème(s) non affiché(s) : corrigez les précédents puis relancez")
+    ]
 
 
 def _json_msg(msg: str) -> str:
@@ -111,17 +217,16 @@ def parse_market(obj: Market | dict | str | bytes, source: str | None = None) ->
         return obj
     if isinstance(obj, (str, bytes)):
         obj = load_json(obj, source)
+    elif isinstance(obj, dict):
+        _check_tree(obj, source)  # a dict from a Python caller: same checks as parsed JSON
     if not isinstance(obj, dict):
-        kind = {list: "une liste", str: "une chaîne", int: "un nombre", float: "un nombre", bool: "un booléen"}.get(
-            type(obj), "une valeur"
-        )
+        kind = {list: "une liste", str: "une chaîne", int: "un nombre", float: "un nombre", bool: "un booléen",
+                type(None): "null"}.get(type(obj), "une valeur")
         raise InputError([FieldProblem("$", f"un objet JSON {{…}} est attendu, pas {kind}")], source)
-    if _depth(obj, MAX_DEPTH) > MAX_DEPTH:
-        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)")], source)
     try:
         text = json.dumps(obj, default=_json_default, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise InputError([FieldProblem("$", f"valeur non représentable en JSON : {exc}")], source) from None
+        raise InputError([FieldProblem("$", f"valeur non représentable en JSON : {safe(str(exc))}")], source) from None
     try:
         return Market.model_validate_json(text, strict=True)
     except ValidationError as exc:
@@ -134,7 +239,7 @@ def _path(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + safe(str(part), 40)
     return out or "$"
 
 
@@ -149,7 +254,7 @@ def _problems(exc: ValidationError) -> list[FieldProblem]:
         if (p.path, p.message) not in seen:
             seen.add((p.path, p.message))
             unique.append(p)
-    return unique
+    return _capped(unique)
 
 
 def _describe(err: dict, loc: tuple) -> tuple[str, str]:
@@ -161,14 +266,14 @@ def _describe(err: dict, loc: tuple) -> tuple[str, str]:
             if code in raw:
                 prefix = _path(loc)
                 return (f"{prefix}.{where}" if prefix != "$" else where), message
-        return path, raw.removeprefix("Value error, ")
+        return path, safe(raw.removeprefix("Value error, "), 300)
     if kind == "missing":
         return path, "champ obligatoire manquant"
     if kind == "extra_forbidden":
         return path, "champ inconnu : il ne fait pas partie du format (voir « clausier schema »)"
     if kind == "literal_error":
         expected = ctx.get("expected", "").replace("'", "")
-        return path, f"valeur « {err.get('input')} » invalide ; valeurs possibles : {expected}"
+        return path, f"valeur {_shown(err.get('input'))} invalide ; valeurs possibles : {expected}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         word = "un nombre entier" if kind.startswith("int") else "un nombre"
         return path, f"doit être {word} (reçu : {_shown(err.get('input'))})"
@@ -205,9 +310,15 @@ def _describe(err: dict, loc: tuple) -> tuple[str, str]:
         return path, f"doit contenir au moins {ctx.get('min_length')} élément(s)"
     if kind == "too_long":
         return path, f"doit contenir au plus {ctx.get('max_length')} éléments"
-    return path, err["msg"]
+    return path, safe(err["msg"], 300)
 
 
 def _shown(value) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"« {value[:60]} »"
-    return text[:80]
+    """An input value quoted in a message: short, and without characters a terminal would interpret."""
+    if isinstance(value, str):
+        return f"« {safe(value)} »"
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = type(value).__name__
+    return safe(text)
