@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
 
 from docx.enum.text import WD_COLOR_INDEX
@@ -134,7 +135,11 @@ def finish(doc, decision: Decision, kb: KnowledgeBase, *, comments: bool) -> byt
 
 
 def stable_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed timestamps and attributes, keeping member order."""
+    """Rewrite a .docx zip with fixed timestamps and attributes, keeping member order.
+
+    Deflated members are copied as they are (same compressor, same bytes as recompressing them) with
+    new headers: only the headers change, which avoids inflating and deflating every part again.
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -142,5 +147,29 @@ def stable_zip(data: bytes) -> bytes:
             zi = zipfile.ZipInfo(info.filename, _FIXED_ZIP_DATE)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
+            raw = _deflated_bytes(data, info)
+            if raw is None:
+                dst.writestr(zi, src.read(info.filename))
+                continue
+            zi.file_size, zi.compress_size, zi.CRC, zi.flag_bits = info.file_size, len(raw), info.CRC, 0
+            zi.header_offset = out.tell()
+            out.write(zi.FileHeader(False))
+            out.write(raw)
+            dst.filelist.append(zi)
+            dst.NameToInfo[zi.filename] = zi
+            dst.start_dir = out.tell()
+            dst._didModify = True
     return out.getvalue()
+
+
+def _deflated_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The compressed bytes of a deflated member, or None when it must be recompressed."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x01 or info.file_size > 1 << 30:
+        return None
+    at = info.header_offset
+    if data[at:at + 4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack_from("<HH", data, at + 26)
+    begin = at + 30 + name_len + extra_len
+    raw = data[begin:begin + info.compress_size]
+    return raw if len(raw) == info.compress_size else None

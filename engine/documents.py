@@ -15,6 +15,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from . import fmt
+from ._docx_cache import CachedDocxTemplate, shared_env
 from ._docx_post import finish
 from ._resources import templates_dir
 from .errors import DocumentError, NotAllowed
@@ -69,9 +70,9 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     folder = Path(templates) if templates else templates_dir()
     name = template_name(decision)
     context = build_context(decision, kb, annex=annex)
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(folder / name)))
+    tpl = CachedDocxTemplate(io.BytesIO(_template_bytes(folder / name)))
     try:
-        tpl.render(context, jinja_env=jinja_env())
+        tpl.render(context, jinja_env=shared_env(jinja_env))
     except jinja2.UndefinedError as exc:
         raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}",
                             getattr(exc, "docx_context", None)) from None
