@@ -257,6 +257,8 @@ def generate(ctx, market, date, output, force, templates, no_annex, no_comments)
         output = Path("clause.docx" if market == "-" else Path(market).with_suffix(".docx").name)
     if output.suffix.lower() != ".docx":
         raise InputProblem(f"{output} : l'extension .docx est attendue pour le fichier de sortie")
+    if market != "-" and output.exists() and output.resolve() == Path(market).resolve():
+        raise InputProblem(f"{output} : est le fichier du marché lui-même ; choisissez un autre fichier de sortie")
     if output.exists() and not force:
         raise Refused(f"{output} existe déjà : utilisez --force pour le remplacer")
     decision = _evaluate(ctx, market, date)
