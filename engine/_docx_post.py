@@ -1,9 +1,14 @@
-"""After rendering: block markers become Word comments, blanks are highlighted, bytes are made stable.
+"""After rendering: numbering, block comments, highlighted blanks, stable bytes.
 
-Works on the python-docx Document that docxtpl has just rendered (no re-parse): removes the `⟦block⟧`
-markers the templates put in block headings, anchors there a comment giving the rule and legal basis,
-highlights every `[à compléter : …]` in yellow, fixes core properties and writes a zip whose bytes only
-depend on the content (fixed timestamps), so that the same input gives the same file.
+Works on the python-docx Document that docxtpl has just rendered (no re-parse):
+- numbers headings from the markers the templates put in them: `⟦#⟧` (article: 1, 2…), `⟦#.#⟧`
+  (paragraph of the current article: 1.1, 1.2…), `⟦A.#⟧` (annex section: A.1, A.2…). The numbers are
+  plain text, so they survive being pasted into another Word file (no automatic numbering);
+- removes the `⟦block⟧` markers of block headings and anchors there a Word comment giving the rule and
+  legal basis behind the block, spanning the heading and the paragraphs of the block;
+- highlights every `[à compléter : …]` in yellow;
+- fixes core properties and writes a zip whose bytes only depend on the content (fixed timestamps), so
+  that the same input gives the same file.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import zipfile
 
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .knowledge import KnowledgeBase
 from .models import Decision
 
 MARKER = re.compile(r"⟦([a-z0-9_]+)⟧")
+NUMBERING = re.compile(r"⟦(#|#\.#|A\.#)⟧")
 BLANK = re.compile(r"\[à compléter[^\]]*\]")
 AUTHOR, INITIALS = "clausier", "CL"
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -81,42 +87,76 @@ def _highlight_blanks(paragraph) -> int:
     return count
 
 
-def _comment_texts(decision: Decision, kb: KnowledgeBase) -> dict[str, str]:
-    by_block: dict[str, list] = {}
-    for step in decision.trace:
-        for token in step.asserted:
-            if token.startswith("bloc:"):
-                by_block.setdefault(token[5:], []).append(step)
-    texts = {}
-    for block, steps in by_block.items():
-        parts = []
-        for step in steps:
-            refs = "; ".join(
-                (f"{r['code']}, art. {r['article']}" if r["article"] else r["title"])
-                + ("" if r["verified"] else " (NON VÉRIFIÉ)")
-                for r in step.references
-            )
-            parts.append(f"Règle « {step.label} » ({step.rule}) — fondement : {refs}.")
-        texts[block] = " ".join(parts)
-    return texts
+def _number_headings(doc) -> None:
+    """Replace the numbering markers of body paragraphs by explicit numbers, in document order."""
+    article = paragraph_no = annex_no = 0
+    for paragraph in doc.paragraphs:
+        if "⟦" not in paragraph.text:
+            continue
+        for run in paragraph.runs:
+            text = run.text or ""
+            if "⟦" not in text:
+                continue
+
+            def number(match):
+                nonlocal article, paragraph_no, annex_no
+                kind = match.group(1)
+                if kind == "#":
+                    article, paragraph_no = article + 1, 0
+                    return str(article)
+                if kind == "#.#":
+                    paragraph_no += 1
+                    return f"{max(article, 1)}.{paragraph_no}"
+                annex_no += 1
+                return f"A.{annex_no}"
+
+            run.text = NUMBERING.sub(number, text)
 
 
-def finish(doc, decision: Decision, kb: KnowledgeBase, *, comments: bool) -> bytes:
-    """Post-process a rendered document and return its stable bytes."""
-    texts = _comment_texts(decision, kb) if comments else {}
+def _is_heading(paragraph) -> bool:
+    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return name.startswith(("Heading", "Titre", "Title")) or "⟦" in paragraph.text
+
+
+def _block_ranges(doc):
+    """(block, first run, last run) for each block heading of the body: the heading and its paragraphs."""
+    body = [Paragraph(p, doc._body) for p in doc.element.body.iterchildren(qn("w:p"))]
+    for i, paragraph in enumerate(body):
+        found = MARKER.search(paragraph.text)
+        if not found:
+            continue
+        last = paragraph
+        for following in body[i + 1:]:
+            if _is_heading(following):
+                break
+            if any(r.text for r in following.runs):
+                last = following
+        yield found.group(1), paragraph, last
+
+
+def finish(doc, decision: Decision, comments: dict[str, str]) -> bytes:
+    """Post-process a rendered document and return its stable bytes.
+
+    Args:
+        doc: the python-docx Document docxtpl rendered.
+        decision: the decision rendered (dates and version for the properties).
+        comments: block name -> comment text; empty to add no comment.
+    """
     stamp = dt.datetime.combine(decision.launch_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    _number_headings(doc)
+    ranges = list(_block_ranges(doc))
     for paragraph in list(_paragraphs(doc)):
         if "⟦" in paragraph.text:
-            block = None
             for run in paragraph.runs:
-                found = MARKER.search(run.text or "")
-                if found:
-                    block = block or found.group(1)
+                if "⟦" in (run.text or ""):
                     run.text = MARKER.sub("", run.text)
-            runs = [r for r in paragraph.runs if r.text]
-            if comments and block in texts and runs:
-                comment = doc.add_comment(runs, text=texts[block], author=AUTHOR, initials=INITIALS)
-                comment._comment_elm.date = stamp
+    for block, first, last in ranges:
+        start = [r for r in first.runs if r.text]
+        end = [r for r in last.runs if r.text]
+        if block in comments and start and end:
+            comment = doc.add_comment([start[0], end[-1]], text=comments[block], author=AUTHOR, initials=INITIALS)
+            comment._comment_elm.date = stamp
+    for paragraph in list(_paragraphs(doc)):
         if "[à compléter" in paragraph.text:
             _highlight_blanks(paragraph)
     props = doc.core_properties

@@ -9,8 +9,7 @@ import yaml
 from .errors import RulesetError
 
 
-# libyaml's parser when PyYAML has it: loading the rulesets is most of a cold start (≈ 5× faster)
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _StrictLoader(yaml.SafeLoader):
     pass
 
 

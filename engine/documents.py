@@ -15,6 +15,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from . import fmt
+from ._annex import annex_context, cite_all
 from ._docx_cache import CachedDocxTemplate, shared_env
 from ._docx_post import finish
 from ._resources import templates_dir
@@ -69,7 +70,7 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     kb = knowledge(rulesets)
     folder = Path(templates) if templates else templates_dir()
     name = template_name(decision)
-    context = build_context(decision, kb, annex=annex)
+    context = build_context(decision, kb, annex=annex, comments=comments)
     tpl = CachedDocxTemplate(io.BytesIO(_template_bytes(folder / name)))
     try:
         tpl.render(context, jinja_env=shared_env(jinja_env))
@@ -78,10 +79,15 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
                             getattr(exc, "docx_context", None)) from None
     except jinja2.TemplateError as exc:
         raise DocumentError(name, f"erreur de modèle : {exc}", getattr(exc, "docx_context", None)) from None
-    return finish(tpl.docx, decision, kb, comments=comments)
+    return finish(tpl.docx, decision, comment_texts(decision) if comments else {})
 
 
 # --- context -------------------------------------------------------------------------------------
+
+MARKET = "marché"
+_CODE_NAMES = {"CCP": "du code de la commande publique", "C. trav.": "du code du travail",
+               "Code civil": "du code civil"}
+
 
 def _blank(what: str) -> str:
     return f"[à compléter : {what}]"
@@ -91,13 +97,126 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True) -> dict:
-    """Every variable a template may use (see docs/template-context.md)."""
+def in_scope(step, scope: str = MARKET) -> bool:
+    """Whether a trace step belongs to `scope` (« marché » or « lot N »)."""
+    if scope == MARKET:
+        return not step.scope.startswith("lot ")
+    return step.scope == scope
+
+
+def block_steps(decision: Decision, scope: str = MARKET) -> dict[str, list]:
+    """For each clause block, the rules that selected it in `scope`, the most specific first.
+
+    A rule that selects a single block (« publics éligibles ») explains it better than a rule that
+    selects the whole clause skeleton; when several rules select a block, only those selecting the
+    fewest blocks are kept. Each rule appears once even if it fired for several lots.
+    """
+    found: dict[str, list] = {}
+    for step in decision.trace:
+        if not in_scope(step, scope):
+            continue
+        for token in step.asserted:
+            if token.startswith("bloc:"):
+                steps = found.setdefault(token[5:], [])
+                if all(s.rule != step.rule for s in steps):
+                    steps.append(step)
+
+    def width(step):
+        return sum(t.startswith("bloc:") for t in step.asserted)
+
+    return {b: [s for s in steps if width(s) == min(map(width, steps))] for b, steps in found.items()}
+
+
+def _with(prep: str, phrase: str) -> str:
+    """« de » / « à » before a phrase, with the French contractions (du, des, au, aux)."""
+    contracted = {"de": {"le ": "du ", "les ": "des "}, "à": {"le ": "au ", "les ": "aux "}}[prep]
+    for article, merged in contracted.items():
+        if phrase.startswith(article):
+            return merged + phrase[len(article):]
+    return f"{prep} {phrase}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def reference_phrases(refs) -> list[str]:
+    """References as they read in a clause; articles of the same code are grouped
+    (« les articles L2113-13 et R2113-7 du code de la commande publique »)."""
+    groups: dict[str, list[str]] = {}
+    items: list[tuple[str, str]] = []  # ("phrase", text) or ("code", code)
+    for r in refs:
+        if r.phrase_ or r.code not in _CODE_NAMES or not r.article or r.article.lower().startswith("annexe"):
+            items.append(("phrase", r.phrase()))
+            continue
+        if r.code not in groups:
+            groups[r.code] = []
+            items.append(("code", r.code))
+        head = r.article.split(" (")[0]
+        if head not in groups[r.code]:
+            groups[r.code].append(head)
+    out = []
+    for kind, value in items:
+        if kind == "phrase":
+            out.append(value)
+        elif len(groups[value]) == 1:
+            out.append(f"l'article {groups[value][0]} {_CODE_NAMES[value]}")
+        else:
+            out.append(f"les articles {_join(groups[value])} {_CODE_NAMES[value]}")
+    return list(dict.fromkeys(out))
+
+
+def _basis_forms(refs) -> dict[str, str]:
+    phrases = reference_phrases(refs)
+    if not phrases:
+        return {"nu": "", "de": "", "a": ""}
+    return {"nu": _join(phrases), "de": _join([_with("de", p) for p in phrases]),
+            "a": _join([_with("à", p) for p in phrases])}
+
+
+def _bases(decision: Decision, kb: KnowledgeBase, scope: str = MARKET) -> dict[str, dict[str, str]]:
+    """For each block selected in `scope`, the binding texts behind it, in three grammatical forms."""
+    by_id = {r.id: r for r in kb.rules}
+    out = {}
+    for block, steps in block_steps(decision, scope).items():
+        refs = list(dict.fromkeys(kb.references[i] for s in steps for i in by_id[s.rule].references))
+        binding = [r for r in refs if r.binding] or refs
+        out[block] = _basis_forms(binding)
+    return out
+
+
+def _primary(decision: Decision, kb: KnowledgeBase, block: str, scope: str = MARKET):
+    """The first reference of the rule that selected `block`: the article a notice must cite."""
+    by_id = {r.id: r for r in kb.rules}
+    steps = block_steps(decision, scope).get(block)
+    return kb.references[by_id[steps[0].rule].references[0]] if steps else None
+
+
+def _ref_of(kb: KnowledgeBase, public: dict):
+    """The catalogue entry behind a reference's public form (as stored in the trace)."""
+    for r in kb.references.values():
+        if (r.code, r.article, r.title) == (public["code"], public["article"], public["title"]):
+            return r
+    return None
+
+
+def _params(decision: Decision, scope: str = MARKET) -> dict:
+    return {p.name: p for step in decision.trace if in_scope(step, scope) for p in step.parameters}
+
+
+def _short_calc(h) -> str:
+    if "hours" in h.overridden:
+        return "volume fixé par l'acheteur"
+    return (f"{fmt.euros(h.amount)} × {fmt.percent(h.labour_share)} × {fmt.percent(h.rate)} "
+            f"÷ {fmt.euros(h.hourly_cost)}/h")
+
+
+def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, comments: bool = True) -> dict:
+    """Every variable a template may use (documented in docs/template-context.md)."""
     voc = kb.vocabulary
     m = decision.market
     public = decision.public
     mode_entry = voc.modes[decision.mode]
-    params = _trace_params(decision)
     marche = {
         "titre": m.get("title") or _blank("intitulé du marché"),
         "acheteur": m.get("buyer_name") or _blank("nom de l'acheteur"),
@@ -109,15 +228,18 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True) 
         "segment": voc.segments[decision.segment].libelle.lower(),
         "support": voc.segments[decision.segment].libelle.lower(),
         "cpv_mention": f" (code CPV {m['cpv']})" if m.get("cpv") else "",
+        "duree": f"{fmt.number(m['duration_months'])} mois" if m.get("duration_months") else _blank("durée"),
+        "designation": "contrat de concession" if m["contract_type"] == "concession" else "marché",
     }
     facil = m.get("facilitator") or {}
     penalty = m.get("penalty_per_hour")
     suggested = kb.params.value("pratique.penalite_par_heure", decision.launch_date).value
-    reservation = m.get("reserved_for")
     weight = (m.get("weights") or {}).get("insertion")
     if weight is None:
         weight = kb.params.value(kb.index.criterion_weight_parameter, decision.launch_date).value
     blocks = set(decision.blocks)
+    bases = _bases(decision, kb)
+    params = _params(decision)
     return {
         "doc": {
             "sous_titre": _cap(mode_entry.libelle if public else mode_entry.libelle_prive),
@@ -128,24 +250,19 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True) 
                 "aujourd_hui": "date du jour, faute de date de lancement",
             }[decision.date_source],
             "version": decision.ruleset_version,
-            "entete": f"{marche['acheteur']} — projet de clause sociale",
+            "aide_relecture": _review_help(annex, comments),
+            "entete": f"{marche['acheteur']} — {marche['titre']} — projet de clause sociale"
+            if m.get("title") else f"{marche['acheteur']} — projet de clause sociale",
             "pied": f"Projet généré par clausier — droit applicable au {fmt.date_fr(decision.launch_date)} — "
                     f"règles {decision.ruleset_version}",
         },
         "marche": marche,
         "heures": _hours(decision),
-        "lots": [
-            {
-                "numero": lot.number,
-                "titre": lot.title or _blank("intitulé du lot"),
-                "montant": f"{fmt.euros(lot.amount)}",
-                "mode": voc.modes[lot.mode].libelle if lot.mode else "—",
-                "heures": f"{fmt.number(lot.hours.value)} h" if lot.hours else "—",
-            }
-            for lot in decision.lots
-        ],
+        "lots": _lots(decision, kb),
         "blocs": {b: b in blocks for b in kb.known_blocks()},
-        "bases": _bases(decision, kb),
+        "bases": {b: f["nu"] for b, f in bases.items()},
+        "bases_de": {b: f["de"] for b, f in bases.items()},
+        "bases_a": {b: f["a"] for b, f in bases.items()},
         "facilitateur": {
             "nom": facil.get("name") or _blank("nom de la structure du facilitateur"),
             "contact": facil.get("contact") or _blank("courriel et téléphone du facilitateur"),
@@ -153,74 +270,18 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True) 
         "penalite": {
             "montant": f"{fmt.euros(penalty)} HT" if penalty else _blank(
                 f"montant en € HT ; valeur indicative de pratique, non vérifiée : {fmt.euros(suggested)}"),
+            "suivi": _blank("montant en € HT"),
         },
         "derogation": _derogation(m, voc),
-        "reserve": _reservation(reservation, voc, params, _bases(decision, kb)),
-        "pme": {"part": fmt.percent(params[p]) for p in ("partenariat.part_pme_min", "global.part_pme_min") if p in params},
+        "reserve": _reservation(decision, kb),
+        "pme": {"part": next((fmt.percent(params[n].value) for n in ("partenariat.part_pme_min", "global.part_pme_min")
+                              if n in params), _blank("part minimale"))},
         "criteres": _criteria(decision, m, weight, kb),
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
-        "achat": {"fournisseur": voc.reservations[reservation].fournisseur if reservation
+        "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
         "oeth": {"texte": next((s.text for s in decision.recommendations if s.rule == "oeth_deduction_achats_ea_esat"), "")},
-        "annexe": _annex(decision, kb) if annex else False,
-    }
-
-
-def _trace_params(decision: Decision) -> dict:
-    return {p.name: p.value for step in decision.trace for p in step.parameters}
-
-
-def _hours(decision: Decision) -> dict:
-    h = decision.hours
-    if h is None:
-        return {"valeur": _blank("nombre d'heures"), "calcul": _blank("calcul")}
-    if "hours" in h.overridden:
-        calc = "volume fixé par l'acheteur"
-    else:
-        calc = (f"{fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} (part de main-d'œuvre) × "
-                f"{fmt.percent(h.rate)} (taux d'insertion) ÷ {fmt.euros(h.hourly_cost)}/h (coût horaire moyen "
-                f"chargé) = {fmt.number(h.value)} heures, arrondies à l'heure la plus proche")
-    return {"valeur": fmt.number(h.value), "calcul": calc}
-
-
-def _bases(decision: Decision, kb: KnowledgeBase) -> dict:
-    """For each block selected, the legal texts behind it, as they read in a clause."""
-    by_id = {r.id: r for r in kb.rules}
-    refs_by_block: dict[str, list] = {}
-    for step in decision.trace:
-        for token in step.asserted:
-            if token.startswith("bloc:"):
-                refs = refs_by_block.setdefault(token[5:], [])
-                refs += [kb.references[r] for r in by_id[step.rule].references if kb.references[r] not in refs]
-    out = {}
-    for block, refs in refs_by_block.items():
-        binding = [r for r in refs if r.binding] or refs
-        phrases = list(dict.fromkeys(r.phrase() for r in binding))
-        out[block] = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " et " + phrases[-1]
-    return out
-
-
-def _derogation(m: dict, voc) -> dict:
-    d = m.get("derogation")
-    if not d:
-        return {}
-    return {"motif": voc.derogations[d["reason"]].libelle, "justification": d["justification"]}
-
-
-def _reservation(reservation, voc, params: dict, bases: dict) -> dict:
-    if not reservation:
-        return {}
-    entry = voc.reservations[reservation]
-    share = params.get("reserves.proportion_minimale")
-    phrase = (f" Les opérateurs économiques emploient au moins {fmt.percent(share)} de travailleurs "
-              f"{entry.travailleurs}." if share is not None and entry.travailleurs else "")
-    basis = bases.get("reserve") or bases.get("reserve_ess") or ""
-    duree = params.get("reserves.ess_duree_max_mois")
-    return {
-        "beneficiaires": entry.libelle,
-        "proportion_phrase": phrase,
-        "mention": _cap(f"marché réservé en application de {basis}") if basis else "",
-        "duree_max": f"{fmt.number(duree)} mois" if duree else _blank("durée maximale"),
+        "annexe": annex_context(decision, kb) if annex else False,
     }
 
 
@@ -256,97 +317,109 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
     }
 
 
-_FIELD_LABELS = {
-    "title": "Intitulé", "buyer_name": "Acheteur", "reference": "Référence", "segment": "Segment",
-    "cpv": "Code CPV", "amount": "Montant estimé HT", "procedure": "Procédure", "buyer_type": "Type d'acheteur",
-    "contract_type": "Type de contrat", "reserved_for": "Réservation", "mode": "Mode demandé",
-    "launch_date": "Date de lancement", "duration_months": "Durée (mois)", "penalty_per_hour": "Pénalité par heure",
-}
+def _review_help(annex: bool, comments: bool) -> str:
+    parts = []
+    if comments:
+        parts.append("les commentaires en marge donnent la règle et l'article qui fondent chaque paragraphe")
+    if annex:
+        parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces du marché")
+    return (" " + _cap(" ; ".join(parts)) + ".") if parts else ""
 
 
-def _annex(decision: Decision, kb: KnowledgeBase) -> dict:
+def _hours(decision: Decision) -> dict:
+    h = decision.hours
+    if h is None:
+        return {"valeur": _blank("nombre d'heures"), "calcul": _blank("calcul")}
+    if "hours" in h.overridden:
+        calc = "volume fixé par l'acheteur"
+    else:
+        calc = (f"{fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} (part de main-d'œuvre) × "
+                f"{fmt.percent(h.rate)} (taux d'insertion) ÷ {fmt.euros(h.hourly_cost)}/h (coût horaire moyen "
+                f"chargé) = {fmt.number(h.value)} heures, arrondies à l'heure la plus proche")
+    return {"valeur": fmt.number(h.value), "calcul": calc}
+
+
+def _lots(decision: Decision, kb: KnowledgeBase) -> list[dict]:
     voc = kb.vocabulary
-    m = decision.market
-    rows = []
-    for key, label in _FIELD_LABELS.items():
-        if key not in m:
-            continue
-        value = m[key]
-        if key == "amount":
-            value = fmt.euros(value)
-        elif key == "segment":
-            value = voc.segments[value].libelle
-        elif key == "procedure":
-            value = voc.procedures[value].libelle
-        elif key == "buyer_type":
-            value = voc.acheteurs[value].libelle
-        elif key == "contract_type":
-            value = voc.contrats[value].libelle
-        elif key == "reserved_for":
-            value = voc.reservations[value].libelle
-        elif key == "mode":
-            value = voc.modes[value].libelle
-        rows.append({"cle": label, "valeur": str(value)})
-    if "segment" not in m:
-        rows.append({"cle": "Segment (déduit du code CPV)", "valeur": voc.segments[decision.segment].libelle})
-    for key, label in (("insertion", "Paramètres d'insertion saisis"), ("weights", "Pondérations saisies"),
-                       ("derogation", "Dérogation"), ("facilitator", "Facilitateur")):
-        if key in m:
-            rows.append({"cle": label, "valeur": ", ".join(f"{k} = {v}" for k, v in m[key].items())})
-    for lot in m.get("lots") or []:
-        rows.append({"cle": f"Lot {lot['number']}", "valeur": f"{fmt.euros(lot['amount'])} HT"
-                     + (f", {voc.segments[lot['segment']].libelle}" if lot.get("segment") else "")})
-    origin = {"launch_date": "la date de lancement de la consultation indiquée dans le marché",
-              "option": "la date indiquée à la génération (le marché n'a pas de date de lancement)",
-              "aujourd_hui": "la date du jour (le marché n'a pas de date de lancement)"}[decision.date_source]
-    decision_lines = [
-        f"Mode retenu : {voc.modes[decision.mode].libelle}"
-        + (" (demandé)" if decision.requested_mode else " (recommandé, aucun mode n'était demandé)"),
-        f"Mode admis : {'oui' if decision.allowed else 'non'}",
-        "Modes admis pour ce marché : " + (", ".join(voc.modes[x].libelle for x in decision.eligible_modes) or "aucun"),
-    ]
-    if decision.recommended_mode:
-        decision_lines.append(f"Mode recommandé : {voc.modes[decision.recommended_mode].libelle}"
-                              + (f" — {decision.recommendation_reason}" if decision.recommendation_reason else ""))
-    hours = None
-    if decision.hours:
-        h = decision.hours
-        hours = {
-            "formule": _cap(h.formula) + ".",
-            "lignes": [
-                f"Montant HT : {fmt.euros(h.amount)}",
-                f"Part de main-d'œuvre : {fmt.percent(h.labour_share)} — {h.sources['labour_share']}",
-                f"Taux d'insertion : {fmt.percent(h.rate)} — {h.sources['rate']}",
-                f"Coût horaire moyen chargé : {fmt.euros(h.hourly_cost)}/h — {h.sources['hourly_cost']}",
-                f"Résultat : {fmt.number(h.value)} heures"
-                + (f" — {h.sources['hours']}" if "hours" in h.sources else " (arrondi à l'heure la plus proche)"),
-            ],
+    reserved = {r["numero"]: r for r in _reserved_lots(decision, kb)}
+    return [
+        {
+            "numero": lot.number,
+            "titre": lot.title or _blank("intitulé du lot"),
+            "montant": fmt.euros(lot.amount),
+            "mode": voc.modes[lot.mode].libelle if lot.mode else "—",
+            "heures": f"{fmt.number(lot.hours.value)} h" if lot.hours else "—",
+            "calcul": _short_calc(lot.hours) if lot.hours else "—",
+            "reserve": f"réservé aux {reserved[lot.number]['beneficiaires']}" if lot.number in reserved else "",
         }
-    steps = []
-    for i, step in enumerate(decision.trace, 1):
-        refs = "; ".join(
-            f"{r['code']}, art. {r['article']}" if r["article"] else r["title"] for r in step.references
-        )
-        if any(not r["verified"] for r in step.references):
-            refs += " (point non vérifié)"
-        label = step.label + (f" — {step.scope}" if step.scope != "marché" else "")
-        steps.append({"n": str(i), "libelle": label, "id": step.rule, "fondement": refs,
-                      "faits": ", ".join(step.asserted) or "—"})
-    references = []
-    for r in decision.references:
-        cite = f"{r['code']}, art. {r['article']}" if r["article"] else r["code"]
-        tail = f" — {r['url']}" if r["url"] else ""
-        flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
-        references.append(f"{cite} : {r['title']}{tail}{flag}")
+        for lot in decision.lots
+    ]
+
+
+def _derogation(m: dict, voc) -> dict:
+    d = m.get("derogation")
+    if not d:
+        return {"motif": "", "justification": ""}
+    return {"motif": voc.derogations[d["reason"]].libelle, "justification": d["justification"]}
+
+
+def _reservation_terms(decision: Decision, kb: KnowledgeBase, reservation: str, scope: str) -> dict:
+    """What a notice says about a reservation decided in `scope`: beneficiaries, article, share."""
+    entry = kb.vocabulary.reservations[reservation]
+    share = _params(decision, scope).get("reserves.proportion_minimale")
+    proportion = ""
+    if share is not None and entry.travailleurs:
+        basis = [r for r in (_ref_of(kb, d) for d in share.references) if r is not None]
+        lead = f"Conformément {_basis_forms(basis)['a']}, l" if basis else "L"
+        proportion = (f"{lead}es opérateurs économiques candidats emploient au moins {fmt.percent(share.value)} "
+                      f"de travailleurs {entry.travailleurs}.")
+    primary = _primary(decision, kb, "reserve", scope) or _primary(decision, kb, "reserve_ess", scope)
+    article = reference_phrases([primary])[0] if primary else _blank("article de réservation")
     return {
-        "marche": rows,
-        "droit": f"Règles en vigueur au {fmt.date_fr(decision.launch_date)}, date retenue d'après {origin}. "
-                 f"Version des règles : {decision.ruleset_version}.",
-        "decision": decision_lines + [f"Motif : {r}" for r in decision.reasons],
-        "heures": hours,
-        "obligations": [s.text for s in decision.obligations],
-        "avertissements": [s.text for s in decision.warnings],
-        "recommandations": [s.text for s in decision.recommendations],
-        "regles": steps,
-        "references": references,
+        "article_de": _with("de", article),
+        "beneficiaires": entry.libelle,
+        "travailleurs": entry.travailleurs,
+        "proportion_phrase": proportion,
+        "article": article,
+        "mention": f"Marché réservé, en application {_with('de', article)}, aux {entry.libelle}"
+                   + (" et aux structures équivalentes" if entry.travailleurs else "") + ".",
     }
+
+
+def _reserved_lots(decision: Decision, kb: KnowledgeBase) -> list[dict]:
+    out = []
+    lots_input = {str(lot["number"]): lot for lot in decision.market.get("lots") or []}
+    for lot in decision.lots:
+        reservation = (lots_input.get(lot.number) or {}).get("reserved_for") or decision.market.get("reserved_for")
+        if "reserve" not in lot.blocks or not reservation:
+            continue
+        terms = _reservation_terms(decision, kb, reservation, f"lot {lot.number}")
+        terms["mention"] = terms["mention"].replace("Marché réservé", f"Lot n° {lot.number} réservé", 1)
+        out.append({"numero": lot.number, "titre": lot.title or _blank("intitulé du lot"), **terms})
+    return out
+
+
+def _reservation(decision: Decision, kb: KnowledgeBase) -> dict:
+    reservation = decision.market.get("reserved_for")
+    duree = _params(decision).get("reserves.ess_duree_max_mois")
+    terms = (_reservation_terms(decision, kb, reservation, MARKET) if reservation else
+             {"beneficiaires": "", "travailleurs": "", "proportion_phrase": "", "article": "", "article_de": "",
+              "mention": ""})
+    return {
+        **terms,
+        "duree_max": f"{fmt.number(duree.value)} mois" if duree else _blank("durée maximale"),
+        "lots": _reserved_lots(decision, kb),
+    }
+
+
+def comment_texts(decision: Decision) -> dict[str, str]:
+    """For each block of the market, the Word comment a reviewer sees in the margin: rule and basis."""
+    def text(steps):
+        return " ".join(f"Fondement : {cite_all(s.references, ' (POINT NON VÉRIFIÉ)') or 'pratique'}. "
+                        f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
+
+    texts = {block: text(steps) for block, steps in block_steps(decision).items()}
+    lot_steps = [s for lot in decision.lots for s in block_steps(decision, f"lot {lot.number}").get("reserve", [])]
+    if lot_steps:
+        texts["reserve_lots"] = text(list({s.rule: s for s in lot_steps}.values()))
+    return texts

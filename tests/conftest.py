@@ -43,3 +43,8 @@ class YamlCase(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"cas : {self.name}"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="réécrire les instantanés tests/golden/ à partir des documents générés")

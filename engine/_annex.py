@@ -1,0 +1,190 @@
+"""The justification annex of a generated document: what the legal reviewer needs to check the draft.
+
+Builds the `annexe` part of the template context: the market as understood, the date of the law
+applied, the decision, the hours computation, obligations, warnings, every unverified point, every rule
+that fired (with its basis) and every reference with its link. Data only; the layout is the template's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import fmt
+from .knowledge import KnowledgeBase
+from .models import Decision
+
+_LEGAL_CODES = ("CCP", "C. trav.", "Code civil")
+
+_FIELD_LABELS = {
+    "title": "Intitulé", "buyer_name": "Acheteur", "reference": "Référence", "segment": "Segment",
+    "cpv": "Code CPV", "amount": "Montant estimé HT", "procedure": "Procédure", "buyer_type": "Type d'acheteur",
+    "contract_type": "Type de contrat", "reserved_for": "Réservation", "mode": "Mode demandé",
+    "launch_date": "Date de lancement", "duration_months": "Durée", "penalty_per_hour": "Pénalité par heure",
+}
+_SUB_LABELS = {
+    "insertion": ("Paramètres d'insertion saisis", {
+        "rate": ("taux d'insertion", fmt.percent), "labour_share": ("part de main-d'œuvre", fmt.percent),
+        "hourly_cost": ("coût horaire moyen chargé", lambda v: f"{fmt.euros(v)}/h"),
+        "hours": ("heures imposées", lambda v: f"{fmt.number(v)} h")}),
+    "weights": ("Pondérations saisies", {
+        "price": ("prix ou coût", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %"),
+        "environment": ("environnement", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %"),
+        "insertion": ("insertion", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %")}),
+    "derogation": ("Dérogation", {"reason": ("motif", str), "justification": ("justification", str)}),
+    "facilitator": ("Facilitateur", {"name": ("structure", str), "contact": ("contact", str)}),
+}
+_ORIGIN = {
+    "launch_date": "la date de lancement de la consultation indiquée dans la description du marché",
+    "option": "la date indiquée à la génération (la description du marché n'a pas de date de lancement)",
+    "aujourd_hui": "la date du jour (la description du marché n'a pas de date de lancement)",
+}
+
+
+def cite(ref: dict) -> str:
+    """A short citation for the reviewer: « CCP, art. L2112-2 », « Loi n° … », « Guide : DAJ, … »."""
+    code, article = ref["code"], ref.get("article")
+    if not article:
+        return f"{code} : {ref['title']}" if code not in ref["title"] else ref["title"]
+    if code in _LEGAL_CODES:
+        if article.lower().startswith("annexe"):
+            return f"{code}, {article[0].lower()}{article[1:]}"
+        return f"{code}, art. {article}"
+    if code in ("Loi", "Décret"):
+        return f"{code} {article}"
+    return f"{code} : {article}"
+
+
+def cite_all(refs: list[dict], flag: str = " (non vérifié)") -> str:
+    return " ; ".join(cite(r) + ("" if r["verified"] else flag) for r in refs)
+
+
+def _value(key: str, value, voc) -> str:
+    if key == "amount" or key == "penalty_per_hour":
+        return f"{fmt.euros(value)} HT"
+    if key == "launch_date":
+        return fmt.date_fr(dt.date.fromisoformat(str(value)))
+    if key == "duration_months":
+        return f"{fmt.number(value)} mois"
+    table = {"segment": voc.segments, "procedure": voc.procedures, "buyer_type": voc.acheteurs,
+             "contract_type": voc.contrats, "reserved_for": voc.reservations, "mode": voc.modes}.get(key)
+    return table[value].libelle if table else str(value)
+
+
+def _market_rows(decision: Decision, kb: KnowledgeBase) -> list[dict]:
+    voc = kb.vocabulary
+    m = decision.market
+    rows = [{"cle": label, "valeur": _value(key, m[key], voc)} for key, label in _FIELD_LABELS.items() if key in m]
+    if "segment" not in m:
+        rows.append({"cle": "Segment (déduit du code CPV)", "valeur": voc.segments[decision.segment].libelle})
+    for key, (label, subs) in _SUB_LABELS.items():
+        if not m.get(key):
+            continue
+        parts = []
+        for sub, (name, show) in subs.items():
+            if m[key].get(sub) is None:
+                continue
+            value = m[key][sub]
+            if key == "derogation" and sub == "reason":
+                value = voc.derogations[value].libelle
+            parts.append(f"{name} : {show(value)}")
+        rows.append({"cle": label, "valeur": " ; ".join(parts)})
+    for lot in m.get("lots") or []:
+        parts = [f"{fmt.euros(lot['amount'])} HT"]
+        if lot.get("title"):
+            parts.insert(0, lot["title"])
+        if lot.get("segment"):
+            parts.append(voc.segments[lot["segment"]].libelle)
+        if lot.get("reserved_for"):
+            parts.append("réservé aux " + voc.reservations[lot["reserved_for"]].libelle)
+        if lot.get("mode"):
+            parts.append(voc.modes[lot["mode"]].libelle)
+        rows.append({"cle": f"Lot n° {lot['number']}", "valeur": " ; ".join(parts)})
+    return rows
+
+
+def _hours(decision: Decision) -> dict | None:
+    h = decision.hours
+    if h is None:
+        return None
+    lines = [
+        f"Montant HT retenu : {fmt.euros(h.amount)}",
+        f"Part de main-d'œuvre : {fmt.percent(h.labour_share)} — {h.sources.get('labour_share', 'saisie')}",
+        f"Taux d'insertion : {fmt.percent(h.rate)} — {h.sources.get('rate', 'saisi')}",
+        f"Coût horaire moyen chargé : {fmt.euros(h.hourly_cost)}/h — {h.sources.get('hourly_cost', 'saisi')}",
+        f"Résultat : {fmt.number(h.value)} heures"
+        + (f" — {h.sources['hours']}" if "hours" in h.sources else " (arrondi à l'heure la plus proche)"),
+    ]
+    for lot in decision.lots:
+        if lot.hours:
+            lh = lot.hours
+            calc = ("volume fixé par l'acheteur" if "hours" in lh.overridden else
+                    f"{fmt.euros(lh.amount)} × {fmt.percent(lh.labour_share)} × {fmt.percent(lh.rate)} ÷ "
+                    f"{fmt.euros(lh.hourly_cost)}/h")
+            lines.append(f"Lot n° {lot.number} : {calc} = {fmt.number(lh.value)} heures")
+    if decision.lots:
+        lines.append("Marché alloti : l'engagement est fixé lot par lot, chaque lot étant calculé avec les valeurs "
+                     "de son propre segment ; le total ci-dessus, calculé sur le marché entier, n'est qu'indicatif.")
+    return {"formule": h.formula[:1].upper() + h.formula[1:] + ".", "lignes": lines}
+
+
+def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
+    """Every point the legal notes mark UNVERIFIED that this decision relies on."""
+    out: list[str] = []
+    for step in decision.trace:
+        for r in step.references:
+            if not r["verified"]:
+                out.append(f"Référence non vérifiée : {cite(r)} — {r['title']} (règle {step.rule})")
+        for p in step.parameters:
+            if not p.verified:
+                out.append(f"Valeur non vérifiée : {p.name} = {p.value} (règle {step.rule})")
+    h = decision.hours
+    if h is not None:
+        for key, source in sorted(h.sources.items()):
+            if "non vérifi" in source:
+                out.append(f"Valeur non vérifiée dans le calcul des heures : {source}")
+    m = decision.market
+    if decision.mode == "condition_execution" and not m.get("penalty_per_hour"):
+        pen = kb.params.value("pratique.penalite_par_heure", decision.launch_date)
+        refs = [kb.references[r] for r in pen.references]
+        if not all(r.verified for r in refs):
+            out.append(f"Valeur non vérifiée : la pénalité indicative de {fmt.euros(pen.value)} par heure proposée dans "
+                       "la clause (pratique.penalite_par_heure) ; le montant est à fixer par l'acheteur")
+    return list(dict.fromkeys(out))
+
+
+def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
+    """The `annexe` variable of the template context."""
+    voc = kb.vocabulary
+    how = ("demandé par l'acheteur" if decision.requested_mode else "recommandé, aucun mode n'étant demandé")
+    decision_lines = [
+        f"Mode retenu : {voc.modes[decision.mode].libelle} — {how}",
+        "Modes admis pour ce marché : " + (" ; ".join(voc.modes[x].libelle for x in decision.eligible_modes) or "aucun"),
+    ]
+    if decision.recommended_mode:
+        decision_lines.append(f"Mode recommandé : {voc.modes[decision.recommended_mode].libelle}"
+                              + (f" — {decision.recommendation_reason}" if decision.recommendation_reason else ""))
+    steps = []
+    for i, step in enumerate(decision.trace, 1):
+        label = step.label + ("" if not step.scope.startswith("lot ") else f" ({step.scope})")
+        steps.append({"n": str(i), "libelle": label, "id": step.rule,
+                      "fondement": cite_all(step.references) or "—",
+                      "faits": ", ".join(step.asserted) or "—"})
+    references = []
+    for r in decision.references:
+        tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
+        flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
+        head = cite(r) if not r["article"] else f"{cite(r)} : {r['title']}"
+        references.append(f"{head}{tail}{flag}")
+    return {
+        "marche": _market_rows(decision, kb),
+        "droit": f"Droit applicable au {fmt.date_fr(decision.launch_date)}, date retenue d'après {_ORIGIN[decision.date_source]}. "
+                 f"Version des règles : {decision.ruleset_version}.",
+        "decision": decision_lines + [f"Motif : {r}" for r in decision.reasons],
+        "heures": _hours(decision),
+        "obligations": [s.text for s in decision.obligations],
+        "avertissements": [s.text for s in decision.warnings],
+        "non_verifies": _unverified(decision, kb),
+        "recommandations": [s.text for s in decision.recommendations],
+        "regles": steps,
+        "references": references,
+    }
