@@ -1,0 +1,60 @@
+"""A batch of N markets (default 10 000) on every core, against the same code on one core.
+
+Writes N generated markets as JSON Lines, runs `engine.batch.run` with --jobs 1 on the first markets
+(single-core rate, the baseline) and with all cores on the whole batch, then prints both rates, their
+ratio (target ≥ 1.8× on 2 cores) and the total time (target ≤ 60 s for 10 000).
+
+    /work/venv/bin/python bench/batch.py [N] [docx|json] [SINGLE_CORE_SAMPLE]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import markets, verdict
+
+from engine import batch
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+FMT = sys.argv[2] if len(sys.argv) > 2 else "docx"
+SAMPLE = int(sys.argv[3]) if len(sys.argv) > 3 else min(N, 300 if FMT == "docx" else 2000)
+
+
+def timed_run(items, jobs: int) -> tuple[float, list[dict]]:
+    out = Path(tempfile.mkdtemp(prefix="clausier-bench-"))
+    try:
+        t = time.perf_counter()
+        rows = batch.run(items, out, batch.Options(fmt=FMT), jobs=jobs)
+        return time.perf_counter() - t, rows
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="clausier-plan-"))
+    plan = work / "plan.jsonl"
+    plan.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in markets(N)), encoding="utf-8")
+    items = batch.read_input(plan)
+    batch.prepare(batch.Options(fmt=FMT))
+    one_s, _ = timed_run(items[:SAMPLE], 1)
+    all_s, rows = timed_run(items, cores)
+    shutil.rmtree(work, ignore_errors=True)
+    c = batch.counts(rows)
+    rate1, rate_n = SAMPLE / one_s, N / all_s
+    print(f"{N} marchés, format {FMT} ({c['ecrit']} écrits, {c['refuse']} non admis, {c['erreur']} en erreur)")
+    print(f"1 cœur  (référence, {SAMPLE} marchés) : {rate1:,.1f} marchés/s")
+    print(f"{cores} cœurs ({N} marchés)              : {rate_n:,.1f} marchés/s, {all_s:.1f} s au total "
+          f"(cible ≤ 60 s pour 10 000) : {verdict(all_s * 10_000 / N <= 60)}")
+    print(f"  accélération {cores} cœurs / 1 cœur : {rate_n / rate1:.2f}× (cible ≥ 1.8×) : "
+          f"{verdict(rate_n / rate1 >= 1.8)}")
+
+
+if __name__ == "__main__":
+    main()
