@@ -91,7 +91,7 @@ def _number_headings(doc) -> None:
     """Replace the numbering markers of body paragraphs by explicit numbers, in document order."""
     article = paragraph_no = annex_no = 0
     for paragraph in doc.paragraphs:
-        if "⟦" not in paragraph.text:
+        if "⟦" not in paragraph.text or not _is_heading(paragraph):
             continue
         for run in paragraph.runs:
             text = run.text or ""
@@ -114,15 +114,16 @@ def _number_headings(doc) -> None:
 
 
 def _is_heading(paragraph) -> bool:
+    """Markers are read in headings only: elsewhere a `⟦…⟧` is user text, shown as written."""
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return name.startswith(("Heading", "Titre", "Title")) or "⟦" in paragraph.text
+    return name.startswith(("Heading", "Titre", "Title"))
 
 
 def _block_ranges(doc):
     """(block, first run, last run) for each block heading of the body: the heading and its paragraphs."""
     body = [Paragraph(p, doc._body) for p in doc.element.body.iterchildren(qn("w:p"))]
     for i, paragraph in enumerate(body):
-        found = MARKER.search(paragraph.text)
+        found = MARKER.search(paragraph.text) if _is_heading(paragraph) else None
         if not found:
             continue
         last = paragraph
@@ -146,7 +147,7 @@ def finish(doc, decision: Decision, comments: dict[str, str]) -> bytes:
     _number_headings(doc)
     ranges = list(_block_ranges(doc))
     for paragraph in list(_paragraphs(doc)):
-        if "⟦" in paragraph.text:
+        if "⟦" in paragraph.text and _is_heading(paragraph):
             for run in paragraph.runs:
                 if "⟦" in (run.text or ""):
                     run.text = MARKER.sub("", run.text)

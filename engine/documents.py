@@ -8,10 +8,12 @@ decision. Post-processing (comments, highlighting, stable bytes) lives in `_docx
 from __future__ import annotations
 
 import io
+import re
 import threading
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from docxtpl import DocxTemplate
 
 from . import fmt
@@ -27,9 +29,39 @@ _ENV_LOCK = threading.Lock()
 _TEMPLATE_CACHE: dict[Path, bytes] = {}
 
 
+# docxtpl turns `{_{`, `}_}`, `{_%`, `%_}` into `{{`, `}}`, `{%`, `%}` *after* rendering (its way to
+# write literal tags in a template), which would alter user text containing them. Every rendered value
+# carries a placeholder for that `_`, put back once docxtpl is done (LiteralTemplate): text comes out as
+# written. The placeholder is a lone surrogate: input validation refuses them, template XML cannot hold one.
+_UNDERSCORE = "\udcdf"
+_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_(?=[{}%])")
+
+
+def _keep_docxtpl_escapes(value):
+    if isinstance(value, str) and "_" in value:
+        protected = _DOCXTPL_ESCAPE.sub(_UNDERSCORE, str(value))
+        return Markup(protected) if isinstance(value, Markup) else protected
+    return value
+
+
+class LiteralTemplate(CachedDocxTemplate):
+    """A template whose rendered text keeps `{_{`-like sequences (see `_keep_docxtpl_escapes`)."""
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        return super().render_xml_part(src_xml, part, context, jinja_env).replace(_UNDERSCORE, "_")
+
+    def render_properties(self, context, jinja_env=None):
+        super().render_properties(context, jinja_env)
+        props = self.docx.core_properties
+        for name in ("author", "comments", "identifier", "language", "subject", "title"):
+            value = getattr(props, name)
+            if value and _UNDERSCORE in value:
+                setattr(props, name, value.replace(_UNDERSCORE, "_"))
+
+
 def jinja_env() -> jinja2.Environment:
     """The only Jinja environment clausier renders with: missing variables fail, text is escaped."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_keep_docxtpl_escapes)
     env.filters.update(euros=fmt.euros, date_fr=fmt.date_fr, nombre=fmt.number)
     return env
 
@@ -71,7 +103,7 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     folder = Path(templates) if templates else templates_dir()
     name = template_name(decision)
     context = build_context(decision, kb, annex=annex, comments=comments)
-    tpl = CachedDocxTemplate(io.BytesIO(_template_bytes(folder / name)))
+    tpl = LiteralTemplate(io.BytesIO(_template_bytes(folder / name)))
     try:
         tpl.render(context, jinja_env=shared_env(jinja_env))
     except jinja2.UndefinedError as exc:
