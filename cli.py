@@ -352,6 +352,29 @@ def rules_check(ctx):
     click.echo("Règles valides : schéma, références, paramètres et couverture des dates vérifiés.")
 
 
+@cli.group()
+def templates():
+    """Vérifier les modèles Word d'une organisation (voir docs/template-context.md)."""
+
+
+@templates.command("check")
+@click.argument("folder", metavar="DOSSIER", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def templates_check(ctx, folder):
+    """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER."""
+    from engine.templates_check import check_templates
+
+    results = _engine_call(ctx.parent, check_templates, folder, ctx.parent.obj["rulesets"])
+    count = 0
+    for name, problems in results.items():
+        click.echo(f"{name} : {'à corriger' if problems else 'conforme'}")
+        for p in problems:
+            click.echo(f"  - {p.message}")
+        count += len(problems)
+    if count:
+        raise Refused(f"{count} problème(s) dans les modèles de {folder}")
+
+
 @cli.command()
 @click.argument("source", metavar="ENTREE", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), metavar="DOSSIER",

@@ -21,6 +21,7 @@ import struct
 import zipfile
 
 from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -35,15 +36,20 @@ _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def _paragraphs(doc):
-    """Body paragraphs, table-cell paragraphs, headers and footers."""
+    """Body paragraphs, table-cell paragraphs, headers and footers.
+
+    Headers and footers are read from the parts the document relates to now: docxtpl replaces them by new
+    parts when it renders, which `section.header` does not see (it would return the unrendered part).
+    """
     yield from doc.paragraphs
     for table in doc.tables:
         for row in table.rows:
             for cell in row.cells:
                 yield from cell.paragraphs
-    for section in doc.sections:
-        for part in (section.header, section.footer):
-            yield from part.paragraphs
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            for p in rel.target_part.element.iter(qn("w:p")):
+                yield Paragraph(p, None)
 
 
 def _split_run(run: Run, start: int, end: int) -> Run:

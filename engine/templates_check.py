@@ -1,0 +1,234 @@
+"""Checks an organisation's Word templates against the context clausier provides.
+
+`check_templates(folder)` reads each of the six templates an organisation may replace and reports:
+- a template file that is missing or is not a readable .docx, or whose Jinja does not parse;
+- every variable path the template uses (`{{ marche.titre }}`, `{% for l in reserve.lots %}{{ l.numero }}`…)
+  that the context does not provide (the context is documented in docs/template-context.md);
+- every required block missing: a `⟦block⟧` marker present in clausier's own template of the same name
+  (the part of the clause the rules may select, e.g. `⟦penalites⟧`), absent from the organisation's.
+
+No I/O beyond reading the templates; the CLI prints the result (`clausier templates check DIR`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
+
+from ._resources import templates_dir
+from .knowledge import knowledge
+
+TEMPLATE_NAMES = tuple(f"{kind}_{mode}.docx" for kind in ("public", "prive")
+                       for mode in ("condition_execution", "critere_attribution", "objet_marche"))
+_MARKER = re.compile(r"⟦([a-z0-9_]+)⟧")
+_LOOP_NAMES = {"loop"}
+
+# Markets whose contexts, merged, show every variable the context can hold (all modes, both buyer kinds,
+# lots, a reserved lot, a reservation, a derogation, a partnership, a concession).
+_SAMPLES = [
+    {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
+     "mode": "condition_execution", "launch_date": "2026-11-24", "title": "t", "buyer_name": "b", "reference": "r",
+     "cpv": "45214200-2", "duration_months": 18, "facilitator": {"name": "f", "contact": "c"},
+     "penalty_per_hour": 40, "contract_type": "accord_cadre",
+     "lots": [{"number": "1", "amount": 3_000_000}, {"number": "2", "amount": 1_000_000, "reserved_for": "siae"}]},
+    {"segment": "proprete", "amount": 480_000, "procedure": "appel_offres", "buyer_type": "etat",
+     "mode": "critere_attribution", "launch_date": "2026-10-05", "reserved_for": "ea_esat",
+     "weights": {"price": 50, "environment": 20, "insertion": 15}},
+    {"segment": "informatique", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
+     "mode": "critere_attribution", "launch_date": "2026-09-01",
+     "derogation": {"reason": "lien_insuffisant", "justification": "Logiciel standard téléchargé, sans main-d'œuvre."}},
+    {"cpv": "85312320-8", "amount": 900_000, "procedure": "procedure_adaptee", "buyer_type": "collectivite",
+     "mode": "objet_marche", "launch_date": "2026-09-15", "reserved_for": "ess", "duration_months": 24},
+    {"segment": "travaux", "amount": 60_000_000, "procedure": "dialogue_competitif", "buyer_type": "collectivite",
+     "mode": "condition_execution", "launch_date": "2026-11-24", "contract_type": "marche_partenariat"},
+    {"segment": "environnement", "amount": 18_000_000, "procedure": "procedure_negociee", "buyer_type": "collectivite",
+     "mode": "condition_execution", "launch_date": "2026-10-01", "contract_type": "concession"},
+    {"segment": "proprete", "amount": 250_000, "procedure": "consultation", "buyer_type": "entreprise",
+     "mode": "condition_execution", "launch_date": "2026-11-02"},
+    {"segment": "informatique", "amount": 350_000, "procedure": "consultation", "buyer_type": "entreprise",
+     "mode": "critere_attribution", "launch_date": "2026-11-10"},
+    {"segment": "espaces_verts", "amount": 18_000, "procedure": "gre_a_gre", "buyer_type": "entreprise",
+     "mode": "objet_marche", "launch_date": "2026-11-20", "reserved_for": "ea_esat"},
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    template: str
+    kind: str  # "absent", "illisible", "variable", "bloc"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.template} : {self.message}"
+
+
+def _merge(a, b):
+    """Deep union of two context values (dicts by key, lists into one merged element)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for key, value in b.items():
+            out[key] = _merge(out[key], value) if key in out else value
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        items = a + b
+        if not items:
+            return []
+        merged = items[0]
+        for item in items[1:]:
+            merged = _merge(merged, item)
+        return [merged]
+    if isinstance(a, dict) or isinstance(a, list):
+        return a
+    return b if isinstance(b, (dict, list)) or b else a
+
+
+def reference_context(rulesets=None) -> dict:
+    """The union of the contexts of varied sample markets: every variable a template may use."""
+    from .documents import build_context
+    from .evaluation import evaluate
+
+    kb = knowledge(rulesets)
+    merged: dict = {}
+    for market in _SAMPLES:
+        decision = evaluate(market, rulesets=rulesets)
+        if decision.allowed:
+            merged = _merge(merged, build_context(decision, kb))
+    for family in ("bases", "bases_de", "bases_a"):  # filled for the selected blocks only; any may be used
+        for block in kb.known_blocks():
+            merged[family].setdefault(block, "")
+    return merged
+
+
+def _jinja_source(tpl: DocxTemplate) -> str:
+    """The Jinja text docxtpl renders: body, headers and footers, after its own tag patching."""
+    tpl.init_docx()
+    xml = tpl.patch_xml(tpl.get_xml())
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            xml += tpl.patch_xml(tpl.get_part_xml(part))
+    return xml
+
+
+def _path(node, aliases):
+    if isinstance(node, nodes.Name):
+        return list(aliases[node.name]) if node.name in aliases else [node.name]
+    if isinstance(node, nodes.Getattr):
+        base = _path(node.node, aliases)
+        return None if base is None else base + [node.attr]
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        base = _path(node.node, aliases)
+        return None if base is None else base + [node.arg.value]
+    return None
+
+
+def _used_paths(node, aliases: dict, assigned: set, out: set) -> None:
+    if isinstance(node, nodes.For):
+        _used_paths(node.iter, aliases, assigned, out)
+        inner = dict(aliases)
+        it = _path(node.iter, aliases)
+        names = [n.name for n in node.target.find_all(nodes.Name)] if not isinstance(node.target, nodes.Name) \
+            else [node.target.name]
+        for name in names:
+            inner[name] = (it + ["[]"]) if it is not None and len(names) == 1 else ["?"]
+        for child in node.body + node.else_:
+            _used_paths(child, inner, assigned, out)
+        return
+    if isinstance(node, nodes.Assign):
+        assigned.update(n.name for n in node.target.find_all(nodes.Name))
+    if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+        path = _path(node, aliases)
+        if path is not None and isinstance(node, nodes.Name) and node.ctx != "load":
+            return
+        if path is not None:
+            out.add(tuple(path))
+            if isinstance(node, nodes.Getitem):
+                _used_paths(node.arg, aliases, assigned, out)
+            return
+    for child in node.iter_child_nodes():
+        _used_paths(child, aliases, assigned, out)
+
+
+def _exists(context, path) -> bool:
+    cur = context
+    for step in path:
+        if step == "?":
+            return True
+        if step == "[]":
+            if not isinstance(cur, list):
+                return False
+            if not cur:
+                return True
+            cur = cur[0]
+        elif isinstance(cur, dict):
+            if step not in cur:
+                return False
+            cur = cur[step]
+        elif not hasattr(cur, step):  # str methods, e.g. {{ marche.titre.upper() }}
+            return False
+        else:
+            return True
+    return True
+
+
+def _markers(data: bytes) -> set[str]:
+    doc = Document(io.BytesIO(data))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return {m for text in texts for m in _MARKER.findall(text)}
+
+
+def check_template(name: str, data: bytes, context: dict, reference: bytes | None, env) -> list[Problem]:
+    """The problems of one template (see the module docstring)."""
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        source = _jinja_source(tpl)
+    except Exception as exc:  # a zip or XML that python-docx cannot open
+        return [Problem(name, "illisible", f"fichier illisible comme document Word ({type(exc).__name__})")]
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return [Problem(name, "illisible", f"erreur de syntaxe Jinja : {exc.message}")]
+    used: set = set()
+    assigned: set = set()
+    _used_paths(tree, {}, assigned, used)
+    problems = []
+    for path in sorted(used):
+        if path[0] in assigned or path[0] in _LOOP_NAMES or path[0] in env.globals:
+            continue
+        if not _exists(context, path):
+            shown = ".".join(p for p in path if p != "[]")
+            problems.append(Problem(name, "variable", f"variable « {shown} » non fournie par le contexte"))
+    markers = _markers(data)
+    known = set(context.get("blocs", {})) | {"reserve_lots"}
+    for block in sorted(markers - known):
+        problems.append(Problem(name, "bloc", f"marqueur ⟦{block}⟧ : bloc inconnu des règles"))
+    if reference is not None:
+        for block in sorted(_markers(reference) - markers):
+            problems.append(Problem(name, "bloc", f"bloc requis absent : ⟦{block}⟧ (présent dans le modèle "
+                                                  "de clausier ; un titre doit porter ce marqueur)"))
+    return problems
+
+
+def check_templates(folder: str | Path, rulesets=None) -> dict[str, list[Problem]]:
+    """For each of the six template names, the problems found in `folder` (empty list: the template is fine)."""
+    from .documents import jinja_env
+
+    folder = Path(folder)
+    context = reference_context(rulesets)
+    env = jinja_env()
+    ours = templates_dir()
+    out: dict[str, list[Problem]] = {}
+    for name in TEMPLATE_NAMES:
+        path = folder / name
+        if not path.is_file():
+            out[name] = [Problem(name, "absent", f"modèle absent de {folder}")]
+            continue
+        reference = (ours / name).read_bytes() if (ours / name).is_file() else None
+        out[name] = check_template(name, path.read_bytes(), context, reference, env)
+    return out
