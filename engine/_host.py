@@ -109,6 +109,8 @@ class RuleHost:
                 return fired
             except (MessageNotHandledException, MessageObservedException, KeyError, durable_rules_engine.error) as exc:
                 raise EvaluationError(f"une règle a échoué : {exc.__class__.__name__} : {exc}") from None
+            except Exception as exc:  # any other failure inside an action: the same error, cause kept for --debug
+                raise EvaluationError(f"une règle a échoué : {exc.__class__.__name__} : {exc}") from exc
             finally:
                 if state_handle is not None:  # an action failed half-way: release it before deleting
                     try:
