@@ -121,6 +121,8 @@ def _number_headings(doc) -> None:
 
 def _is_heading(paragraph) -> bool:
     """Markers are read in headings only: elsewhere a `⟦…⟧` is user text, shown as written."""
+    if paragraph._parent is None:  # header or footer paragraph (see _paragraphs): never a heading
+        return False
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
     return name.startswith(("Heading", "Titre", "Title"))
 
