@@ -262,6 +262,8 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "cpv_mention": f" (code CPV {m['cpv']})" if m.get("cpv") else "",
         "duree": f"{fmt.number(m['duration_months'])} mois" if m.get("duration_months") else _blank("durée"),
         "designation": "contrat de concession" if m["contract_type"] == "concession" else "marché",
+        "titulaire": voc.contrats[m["contract_type"]].titulaire,
+        "role_acheteur": voc.contrats[m["contract_type"]].acheteur,
     }
     facil = m.get("facilitator") or {}
     penalty = m.get("penalty_per_hour")

@@ -68,6 +68,11 @@ class _ProcedureEntry(_Labelled):
     prive: bool
 
 
+class _ContractEntry(_Labelled):
+    titulaire: str
+    acheteur: str
+
+
 class _ReservationEntry(_Labelled):
     travailleurs: str
     fournisseur: str
@@ -86,7 +91,7 @@ class Vocabulary(BaseModel):
     segments: dict[str, _SegmentEntry]
     acheteurs: dict[str, _BuyerEntry]
     procedures: dict[str, _ProcedureEntry]
-    contrats: dict[str, _Labelled]
+    contrats: dict[str, _ContractEntry]
     reservations: dict[str, _ReservationEntry]
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]

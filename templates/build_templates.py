@@ -230,7 +230,7 @@ def preamble(doc: Doc, heading: str, destination: str):
 
 def lots_hours(doc: Doc):
     doc.tag("{%p if lots %}")
-    doc.p("Le marché est alloti : pour chaque lot, le titulaire réalise au minimum le volume d'heures de travail "
+    doc.p("Le marché est alloti : pour chaque lot, le {{ marche.titulaire }} réalise au minimum le volume d'heures de travail "
           "indiqué ci-dessous au bénéfice des publics définis ci-après, pendant la durée d'exécution du lot.")
     doc.table(["Lot", "Intitulé", "Montant estimé HT", "Heures d'insertion", "Calcul"],
               ["{{ lot.numero }}", "{{ lot.titre }}", "{{ lot.montant }}", "{{ lot.heures }}", "{{ lot.calcul }}"],
@@ -238,7 +238,7 @@ def lots_hours(doc: Doc):
     doc.p("Chaque volume résulte du calcul suivant : montant estimé du lot HT × part de main-d'œuvre × taux "
           "d'insertion ÷ coût horaire moyen chargé, arrondi à l'heure la plus proche.")
     doc.tag("{%p else %}")
-    doc.p("Le titulaire réalise au minimum {{ heures.valeur }} heures de travail au bénéfice des publics "
+    doc.p("Le {{ marche.titulaire }} réalise au minimum {{ heures.valeur }} heures de travail au bénéfice des publics "
           "définis ci-après, pendant la durée d'exécution du {{ marche.designation }}.")
     doc.p("Ce volume résulte du calcul suivant : {{ heures.calcul }}.")
     doc.tag("{%p endif %}")
@@ -247,9 +247,9 @@ def lots_hours(doc: Doc):
 def derogation(doc: Doc):
     doc.tag("{%p if blocs.derogation %}")
     doc.h2("Dérogation à la condition d'exécution sociale obligatoire", "derogation")
-    doc.p("En application {{ bases_de.derogation }}, l'acheteur ne prévoit pas de condition d'exécution "
+    doc.p("En application {{ bases_de.derogation }}, l'{{ marche.role_acheteur }} ne prévoit pas de condition d'exécution "
           "sociale obligatoire au motif que {{ derogation.motif }}.")
-    doc.p("Motifs consignés par l'acheteur : « {{ derogation.justification }} »")
+    doc.p("Motifs consignés par l'{{ marche.role_acheteur }} : « {{ derogation.justification }} »")
     doc.tag("{%p endif %}")
 
 
@@ -284,9 +284,9 @@ def reserve(doc: Doc, contract="marché"):
 def contract_extras(doc: Doc):
     doc.tag("{%p if blocs.part_pme %}")
     doc.h2("Part de l'exécution confiée à des PME ou à des artisans", "part_pme")
-    doc.p("Le titulaire s'engage à confier à des petites et moyennes entreprises ou à des artisans une part "
+    doc.p("Le {{ marche.titulaire }} s'engage à confier à des petites et moyennes entreprises ou à des artisans une part "
           "de l'exécution du contrat au moins égale à {{ pme.part }}, en application {{ bases_de.part_pme }}. "
-          "Cette part est justifiée dans le rapport annuel du titulaire.")
+          "Cette part est justifiée dans le rapport annuel du {{ marche.titulaire }}.")
     doc.tag("{%p endif %}")
     doc.tag("{%p if blocs.rapport_concession %}")
     doc.h2("Rapport annuel du concessionnaire", "rapport_concession")
@@ -304,7 +304,7 @@ def publics(doc: Doc):
           "disposition. Aucune condition de nationalité ou de lieu de résidence n'est exigée.")
 
 
-def facilitator(doc: Doc, party="le titulaire"):
+def facilitator(doc: Doc, party="le {{ marche.titulaire }}"):
     doc.h2("Facilitateur", "facilitateur")
     doc.p(f"{party.capitalize()} est accompagné gratuitement par le facilitateur de la clause : "
           "{{ facilitateur.nom }} ({{ facilitateur.contact }}). Le facilitateur aide "
@@ -315,7 +315,7 @@ def facilitator(doc: Doc, party="le titulaire"):
           "suivi organisées par le facilitateur.")
 
 
-def follow_up(doc: Doc, party="le titulaire", buyer="l'acheteur", end="du {{ marche.designation }}"):
+def follow_up(doc: Doc, party="le {{ marche.titulaire }}", buyer="l'{{ marche.role_acheteur }}", end="du {{ marche.designation }}"):
     doc.h2("Suivi et justificatifs", "suivi")
     doc.p(f"{party.capitalize()} transmet au facilitateur et à {buyer}, selon une périodicité "
           "[à compléter : mensuelle ou trimestrielle] :")
@@ -379,7 +379,7 @@ def public_condition_execution() -> Doc:
              "article du cahier des clauses administratives particulières (CCAP)")
     doc.h1("Article ⟦#⟧ – Clause sociale d'insertion professionnelle")
     doc.h2("Objet de la clause", "objet_clause")
-    doc.p("En application {{ bases_de.objet_clause }}, le titulaire s'engage à réaliser, à l'occasion de "
+    doc.p("En application {{ bases_de.objet_clause }}, le {{ marche.titulaire }} s'engage à réaliser, à l'occasion de "
           "l'exécution du présent {{ marche.designation }}, une action d'insertion permettant l'accès ou le retour à "
           "l'emploi de personnes rencontrant des difficultés sociales ou professionnelles particulières. Cette "
           "action constitue une condition d'exécution du {{ marche.designation }}.")
@@ -401,17 +401,17 @@ def public_condition_execution() -> Doc:
     doc.tag("{%p endif %}")
     publics(doc)
     doc.h2("Modalités de mise en œuvre", "modalites_execution")
-    doc.p("Le titulaire choisit librement la manière de réaliser ces heures, seule ou en combinaison :")
+    doc.p("Le {{ marche.titulaire }} choisit librement la manière de réaliser ces heures, seule ou en combinaison :")
     doc.bullets("contenus.modalites_execution")
     doc.p("La présente clause n'impose ni une modalité particulière, ni un type de contrat de travail. Les heures "
-          "réalisées par des personnes éligibles au-delà de l'engagement peuvent, à la demande du titulaire et "
+          "réalisées par des personnes éligibles au-delà de l'engagement peuvent, à la demande du {{ marche.titulaire }} et "
           "avec l'accord du facilitateur, être reportées pour prolonger un parcours.")
     facilitator(doc)
     follow_up(doc)
     doc.h2("Pénalités", "penalites")
-    doc.p("Lorsque l'engagement d'insertion n'est pas tenu, l'acheteur en informe le titulaire, qui dispose d'un "
+    doc.p("Lorsque l'engagement d'insertion n'est pas tenu, l'{{ marche.role_acheteur }} en informe le {{ marche.titulaire }}, qui dispose d'un "
           "délai de [à compléter : nombre] jours pour présenter ses observations. À l'issue de cette procédure "
-          "contradictoire, l'acheteur peut appliquer une pénalité de {{ penalite.montant }} par heure "
+          "contradictoire, l'{{ marche.role_acheteur }} peut appliquer une pénalité de {{ penalite.montant }} par heure "
           "d'insertion non réalisée.")
     doc.p("Le défaut de transmission d'un état de suivi dans le délai fixé peut en outre donner lieu, après mise "
           "en demeure restée sans effet, à une pénalité de {{ penalite.suivi }} par état manquant.")
@@ -493,7 +493,7 @@ def public_objet_marche() -> Doc:
     doc.p("Volume prévisionnel : [à compléter : nombre de personnes accompagnées et d'heures de mise en "
           "situation de travail].")
     doc.h2("Prestations attendues", "activite_support")
-    doc.p("Le titulaire assure :")
+    doc.p("Le {{ marche.titulaire }} assure :")
     doc.bullets("contenus.prestations_insertion")
     doc.p("L'activité support n'est pas l'objet du marché : elle sert de cadre aux parcours d'insertion, et sa "
           "réalisation s'apprécie au regard de cet objectif.")
