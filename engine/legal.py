@@ -109,6 +109,41 @@ def load_references(path: Path, root: Path) -> dict[str, Reference]:
 
 
 def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(x) for x in err["loc"])
-    return f"{loc} : {err['msg']}" if loc else err["msg"]
+    """The first schema problem of a rulesets file, in French, with the path of the key at fault."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(x) for x in err["loc"] if not (isinstance(x, str) and x.startswith(("function-", "literal["))))
+    msg = _french(err)
+    return f"{loc} : {msg}" if loc else msg
+
+
+def _french(err: dict) -> str:
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    shown = repr(value)[:60]
+    if kind == "extra_forbidden":
+        return "clé inconnue (faute de frappe ?)"
+    if kind == "missing":
+        return "clé obligatoire manquante"
+    if kind == "literal_error":
+        return f"valeur {shown} invalide ; valeurs possibles : {str(ctx.get('expected', '')).replace(' or ', ', ')}"
+    if kind == "string_pattern_mismatch":
+        return f"format invalide {shown} (attendu : {ctx.get('pattern')}, identifiant snake_case ASCII)"
+    if kind.startswith(("date", "datetime")):
+        return f"date AAAA-MM-JJ attendue (reçu : {shown})"
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return f"liste attendue, par exemple [a, b] (reçu : {shown})"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"dictionnaire attendu (reçu : {shown})"
+    if kind == "string_type":
+        return f"texte attendu (reçu : {shown})"
+    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
+        return f"nombre attendu (reçu : {shown})"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"true ou false attendu (reçu : {shown})"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return f"{'au moins' if kind == 'too_short' else 'au plus'} {bound} élément(s) attendu(s)"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"valeur hors limites (reçu : {shown}) : {err['msg']}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
+    return err["msg"]

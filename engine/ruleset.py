@@ -138,7 +138,10 @@ def load_rules(folder: Path, root: Path) -> list[Rule]:
     rules: list[Rule] = []
     for path in sorted(folder.glob("*.yaml")):
         shown = str(path.relative_to(root))
-        raw = load_yaml(path, root)
+        try:
+            raw = load_yaml(path, root)
+        except RulesetError as exc:
+            raise _located(exc, path, shown) from None
         if not isinstance(raw, list):
             raise RulesetError(shown, None, "le fichier doit contenir une liste de règles")
         for i, body in enumerate(raw):
@@ -150,6 +153,48 @@ def load_rules(folder: Path, root: Path) -> list[Rule]:
             except TypeError:
                 raise RulesetError(shown, f"règle '{rid}'", "une règle doit être un dictionnaire") from None
     return rules
+
+
+_RULE_ID = re.compile(r"^-\s+id:\s*['\"]?([^'\"\s#]+)")
+_YAML_PROBLEMS = (
+    ("tab character", "tabulation dans l'indentation (indentez avec des espaces)"),
+    ("cannot start any token", "tabulation ou caractère interdit en début d'élément (indentez avec des espaces)"),
+    ("could not determine a constructor", "étiquette YAML non admise (« !!… ») : seules des données simples sont lues"),
+    ("clé en double", None),
+)
+
+
+def _located(exc: RulesetError, path: Path, shown: str) -> RulesetError:
+    """A YAML syntax error in a rules file, with its line, the rule it falls in and the problem in French."""
+    import yaml
+
+    from ._yaml import _StrictLoader
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader; only on the error path
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or ""
+    except Exception:  # noqa: BLE001 - not a syntax error with a position: keep the loader's message
+        return exc
+    else:
+        return exc
+    if mark is None:
+        return exc
+    rule = None
+    for line in text.splitlines()[: mark.line + 1]:
+        found = _RULE_ID.match(line)
+        if found:
+            rule = found.group(1)
+    for needle, french in _YAML_PROBLEMS:
+        if needle in problem:
+            problem = french or problem
+            break
+    else:
+        problem = f"syntaxe invalide ({problem})"
+    where = f"règle '{rule}'" if rule else None
+    return RulesetError(shown, where, f"YAML invalide ligne {mark.line + 1}, colonne {mark.column + 1} : {problem}")
 
 
 def check_rules(
