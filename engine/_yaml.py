@@ -9,7 +9,8 @@ import yaml
 from .errors import RulesetError
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: loading the rulesets is most of a cold start (≈ 5× faster)
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
