@@ -31,7 +31,9 @@ _MODEL_CODES = {
 
 MAX_NUMBER_DIGITS = 30  # longer integers are typing errors (and Python refuses > 4300 digits anyway)
 MAX_PROBLEMS = 30  # beyond this the message stops being readable: the rest is counted, not listed
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# shown as <U+XXXX> in messages: controls, surrogates, non-characters, line separators and the bidi
+# controls a terminal would obey (reordering the message, "Trojan Source")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class _Refused:

@@ -48,3 +48,19 @@ class YamlCase(pytest.Item):
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="réécrire les instantanés tests/golden/ à partir des documents générés")
+
+
+# Property-based tests (tests/test_properties.py): a fast default profile; the "thorough" profile runs
+# ≥ 10 000 cases per input-model property:
+#   python -m pytest tests/test_properties.py --hypothesis-profile=thorough   (or CLAUSIER_HYPOTHESIS=thorough)
+try:
+    import os as _os
+
+    from hypothesis import HealthCheck, settings as _hyp_settings
+
+    _hyp_settings.register_profile("rapide", max_examples=50, deadline=None)
+    _hyp_settings.register_profile("thorough", max_examples=10_000, deadline=None,
+                                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    _hyp_settings.load_profile(_os.environ.get("CLAUSIER_HYPOTHESIS", "rapide"))
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    pass

@@ -199,6 +199,14 @@ class TestAccepted:
         assert engine.evaluate(dict(BASE, amount=0.01)).launch_date.isoformat() == "2026-11-24"
 
 
+    @pytest.mark.parametrize("changes", [{"amount": 1e-05}, {"amount": 5e-324}, {"weights": {"insertion": 1e-06}},
+                                         {"insertion": {"rate": 1e-07, "hourly_cost": 1e-05}}],
+                             ids=["amount-1e-05", "amount-denormal", "weight-1e-06", "insertion-tiny"])
+    def test_tiny_numbers_reach_the_rules(self, changes):
+        """Found by hypothesis: floats Python writes with an exponent (1e-05) made durable's parser fail (204)."""
+        assert isinstance(engine.evaluate(dict(BASE, **changes)), engine.Decision)
+
+
 class TestMessages:
     def test_many_problems_are_all_named_but_capped(self, runner, tmp_path, monkeypatch):
         """200 bad lots are all refused; the message stays readable (capped, with a count of the rest)."""
