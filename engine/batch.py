@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import multiprocessing
@@ -363,6 +364,14 @@ def run(items: list[Item], outdir: Path, options: Options, jobs: int | None = No
     chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    gc.freeze()  # forked workers then share the loaded rules and templates instead of copying them page by page
+    try:
+        return _run_pool(chunks, rows, outdir, options, jobs, context, tick)
+    finally:
+        gc.unfreeze()
+
+
+def _run_pool(chunks, rows, outdir, options, jobs, context, tick) -> list[dict]:
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
                              initializer=_init_worker, initargs=(outdir, options)) as pool:
         futures = {pool.submit(_process_chunk, chunk): chunk for chunk in chunks}
