@@ -10,6 +10,20 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process umask, read without changing it when the system tells it (threads may be creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes, *, overwrite: bool, sync: bool = False) -> None:
     """Write `data` to `path` so that readers see either nothing or the whole file.
 
@@ -23,6 +37,8 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool, sync: bool = F
         raise FileExistsError(str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600 files: give the output the user's usual permissions
+            os.fchmod(fd, path.stat().st_mode & 0o7777 if overwrite and path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if sync:

@@ -111,3 +111,19 @@ def test_jsonl_and_csv_names_come_from_line_numbers(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["_resume.csv", "_resume.json", "ligne-00001.json",
                                                       "ligne-00002.json"]
+
+
+def test_batch_outputs_get_the_usual_permissions(tmp_path):
+    """Outputs are readable like any file the user creates (umask), not 0600 like temporary files."""
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    (folder / "ecole.json").write_text(json.dumps(GOOD), encoding="utf-8")
+    out = tmp_path / "sortie"
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "-j", "1", "--format", "json", "-q"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == {
+        "ecole.json": 0o644, "_resume.csv": 0o644, "_resume.json": 0o644}
