@@ -425,22 +425,44 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise Refused(f"{bad} marché(s) sans document : voir {csv_path}")
 
 
-def _usage_message(exc: click.UsageError) -> str:
-    """click's usage errors, in French (click's own wording is English)."""
+def _usage_problem(exc: click.UsageError) -> tuple[str, str]:
+    """click's usage errors as (option or argument, French message): click's own wording is English."""
     param = getattr(exc, "param", None)
+    name = "$"
     if param is not None:
         name = " / ".join(param.opts) if isinstance(param, click.Option) else (param.metavar or param.name).upper()
     if isinstance(exc, click.MissingParameter) and param is not None:
-        return f"{name} : manquant (voir --help)"
+        return name, "manquant (voir --help)"
     if isinstance(exc, click.BadParameter) and param is not None:
         if isinstance(param.type, click.Choice):
-            return f"{name} : valeur invalide ; valeurs possibles : {', '.join(map(str, param.type.choices))}"
-        return f"{name} : {exc.message}"
+            return name, f"valeur invalide ; valeurs possibles : {', '.join(map(str, param.type.choices))}"
+        return name, exc.message
     if isinstance(exc, click.NoSuchOption):
-        return f"option inconnue : {exc.option_name} (voir --help)"
+        return exc.option_name, "option inconnue (voir --help)"
     if isinstance(exc, click.BadOptionUsage):
-        return f"option {exc.option_name} mal employée : {exc.message}"
-    return f"{exc.format_message()} (voir --help)"
+        return exc.option_name, f"option mal employée : {exc.message}"
+    return name, f"{exc.format_message()} (voir --help)"
+
+
+def _wants_json(args: list[str]) -> bool:
+    """Whether the command line asked for JSON output (`evaluate` does by default)."""
+    pairs = list(zip(args, args[1:]))
+    if "--format=json" in args or ("--format", "json") in pairs:
+        return True
+    if "--format=text" in args or ("--format", "text") in pairs:
+        return False
+    return "evaluate" in args
+
+
+def _show_usage_error(exc: click.UsageError) -> None:
+    field, message = _usage_problem(exc)
+    if _wants_json(sys.argv[1:]):
+        payload = {"erreur": "usage", "problemes": [{"champ": field, "message": message}]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
+    elif field == "$":
+        click.echo(f"Erreur : {message}", err=True)
+    else:
+        click.echo(f"Erreur : {field} : {message}", err=True)
 
 
 def _terminate(signum, frame):
@@ -464,7 +486,7 @@ def main():
     try:
         cli.main(standalone_mode=False, prog_name="clausier")
     except click.UsageError as exc:
-        click.echo(f"Erreur : {_usage_message(exc)}", err=True)
+        _show_usage_error(exc)
         sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
         if debug and exc.__cause__ is not None:

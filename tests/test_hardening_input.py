@@ -282,16 +282,24 @@ class TestEntryPoint:
 
     def test_usage_errors_are_french_and_exit_2(self):
         """A wrong option or a missing argument: exit 2, no traceback."""
-        cases = {("evaluate",): "MARCHE : manquant",
-                 ("evaluate", "-", "--format", "xml"): "--format : valeur invalide ; valeurs possibles : json, text",
-                 ("generate", "-", "--nope"): "option inconnue : --nope",
-                 ("evaluate", "-", "--date", "24/11/2026"): "--date : date ISO attendue"}
+        cases = {("explain",): "MARCHE : manquant",
+                 ("validate", "-", "--format", "xml"): "--format : valeur invalide ; valeurs possibles : json, text",
+                 ("generate", "-", "--nope"): "--nope : option inconnue",
+                 ("evaluate", "-", "--format", "text", "--date", "24/11/2026"): "--date : date ISO attendue"}
         for args, words in cases.items():
             result = _clausier(*args, stdin=b"")
             assert result.returncode == 2, (args, result.stderr)
             assert result.stderr.decode().startswith(f"Erreur : {words}"), result.stderr
             assert b"Traceback" not in result.stderr
             assert result.stdout == b""
+
+    def test_usage_errors_are_json_when_json_is_asked(self):
+        """evaluate (JSON by default) and --format json report usage errors as JSON too."""
+        for args in (("evaluate", "-", "--date", "24/11/2026"), ("validate", "-", "--format", "json", "--nope")):
+            result = _clausier(*args, stdin=b"")
+            assert result.returncode == 2
+            payload = json.loads(result.stderr)
+            assert payload["erreur"] == "usage" and payload["problemes"][0]["champ"] in ("--date", "--nope")
 
     def test_a_huge_stdin_is_refused_without_reading_it_all(self):
         """Standard input larger than the limit is refused (exit 2) without being loaded whole."""
