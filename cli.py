@@ -419,9 +419,12 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
                f"{c[lots.REFUSED]} non admis, {c[lots.FAILED]} en erreur — résumé : {csv_path}")
     bad = lots.failed(rows)
     if bad:
-        for row in rows:
-            if row["status"] in (lots.REFUSED, lots.FAILED):
-                click.echo(f"- {row['source']} : {row['error']}", err=True)
+        shown = 20  # a plan of thousands of lines: the summary file has them all
+        failures = [row for row in rows if row["status"] in (lots.REFUSED, lots.FAILED)]
+        for row in failures[:shown]:
+            click.echo(f"- {row['source']} : {row['error']}", err=True)
+        if len(failures) > shown:
+            click.echo(f"- … et {len(failures) - shown} autre(s)", err=True)
         raise Refused(f"{bad} marché(s) sans document : voir {csv_path}")
 
 

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -333,6 +334,10 @@ _WORKER: dict = {}
 
 
 def _init_worker(outdir: Path, options: Options) -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle: it stops handing out markets and lets the workers
+    # finish the ones they hold (outputs are atomic); a worker asked to stop by the system just stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER.update(outdir=outdir, options=options)
     prepare(options)
 
@@ -359,7 +364,7 @@ def run(items: list[Item], outdir: Path, options: Options, jobs: int | None = No
             rows[i] = process(item, outdir, options)
             tick(1)
         return rows  # type: ignore[return-value]
-    cap = 16 if options.fmt == "docx" else 256
+    cap = 8 if options.fmt == "docx" else 256  # small chunks: an interruption waits for little work
     size = max(1, min(cap, len(items) // (jobs * 8)))
     chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
     methods = multiprocessing.get_all_start_methods()
@@ -372,9 +377,10 @@ def run(items: list[Item], outdir: Path, options: Options, jobs: int | None = No
 
 
 def _run_pool(chunks, rows, outdir, options, jobs, context, tick) -> list[dict]:
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                             initializer=_init_worker, initargs=(outdir, options)) as pool:
-        futures = {pool.submit(_process_chunk, chunk): chunk for chunk in chunks}
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                               initializer=_init_worker, initargs=(outdir, options))
+    futures = {pool.submit(_process_chunk, chunk): chunk for chunk in chunks}
+    try:
         for future in as_completed(futures):
             chunk = futures[future]
             try:
@@ -386,6 +392,15 @@ def _run_pool(chunks, rows, outdir, options, jobs, context, tick) -> list[dict]:
             for i, row in done:
                 rows[i] = row
             tick(len(done))
+    except BaseException:
+        # Ctrl-C: drop the markets not started (the workers finish the few they hold; outputs are atomic).
+        # Each future is cancelled here: shutdown(cancel_futures=True) alone does nothing once the pool
+        # object is gone, and the pool would then run every queued market before the process can exit.
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return rows  # type: ignore[return-value]
 
 

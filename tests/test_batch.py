@@ -243,3 +243,32 @@ class TestCsvCells:
 
         top = {c.split(".")[0] for c in batch.CSV_COLUMNS}
         assert top == set(Market.model_fields) - {"lots"}
+
+
+class TestInterruption:
+    def test_ctrl_c_stops_the_batch_promptly_and_a_rerun_finishes_it(self, tmp_path):
+        """Markets not started are dropped, no partial file is left, and the rerun writes only what is missing."""
+        import signal
+        import subprocess
+        import sys
+        import time
+
+        root = Path(__file__).resolve().parent.parent
+        plan = tmp_path / "plan.jsonl"
+        plan.write_text((json.dumps(GOOD) + "\n") * 60, encoding="utf-8")
+        out = tmp_path / "out"
+        cmd = [sys.executable, "-c", "import cli; cli.main()", "batch", str(plan), "-o", str(out), "-j", "2", "-q"]
+        proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 60
+        while not (out.is_dir() and any(p.suffix == ".docx" for p in out.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and "Interrompu" in err.decode()
+        written = {p.name for p in out.iterdir()}
+        assert 0 < len(written) < 60 and not any(n.endswith(".part") for n in written)
+        rerun = CliRunner().invoke(cli, ["batch", str(plan), "-o", str(out), "-j", "2"])
+        assert rerun.exit_code == 0, rerun.stderr
+        statuses = [r["status"] for r in _summary(out).values()]
+        assert statuses.count("deja_fait") == len(written) and statuses.count("ecrit") == 60 - len(written)
