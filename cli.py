@@ -51,25 +51,30 @@ class Refused(click.ClickException):
         click.echo(f"Erreur : {self.message}", err=True)
 
 
-def _read_market(source: str) -> tuple[bytes, str]:
+def _read_market(source: str, as_json: bool = False) -> tuple[bytes, str]:
     """The raw bytes of MARCHE (a file or `-`), at most the size limit plus one byte (never a whole endless stream)."""
     from engine.validation import MAX_BYTES, safe
 
     if source == "-":
         return sys.stdin.buffer.read(MAX_BYTES + 1), "entrée standard"
     shown = safe(source, 200)
+
+    def problem(message: str) -> InputProblem:
+        payload = {"erreur": "entree_invalide", "source": shown, "problemes": [{"champ": "$", "message": message}]}
+        return InputProblem(f"{shown} : {message}", payload, as_json)
+
     path = Path(source)
     if path.is_dir():
-        raise InputProblem(f"{shown} : est un dossier, un fichier JSON est attendu")
+        raise problem("est un dossier, un fichier JSON est attendu")
     try:
         with open(path, "rb") as fh:
             return fh.read(MAX_BYTES + 1), shown
     except FileNotFoundError:
-        raise InputProblem(f"{shown} : fichier introuvable") from None
+        raise problem("fichier introuvable") from None
     except PermissionError:
-        raise InputProblem(f"{shown} : lecture non autorisée") from None
+        raise problem("lecture non autorisée") from None
     except OSError as exc:
-        raise InputProblem(f"{shown} : lecture impossible ({exc.strerror or exc})") from None
+        raise problem(f"lecture impossible ({exc.strerror or exc})") from None
 
 
 def _iso_date(ctx, param, value):
@@ -105,7 +110,7 @@ def _engine_call(ctx, fn, *args, as_json=False, **kwargs):
 def _evaluate(ctx, market: str, date, as_json=False):
     import engine
 
-    data, source = _read_market(market)
+    data, source = _read_market(market, as_json)
     from engine.validation import parse_market
 
     parsed = _engine_call(ctx, parse_market, data, source, as_json=as_json)
@@ -293,7 +298,7 @@ def validate(ctx, market, fmt):
     """Vérifie la description du marché sans appliquer les règles."""
     from engine.validation import parse_market
 
-    data, source = _read_market(market)
+    data, source = _read_market(market, fmt == "json")
     parsed = _engine_call(ctx, parse_market, data, source, as_json=fmt == "json")
     if fmt == "json":
         click.echo(json.dumps({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)},

@@ -247,6 +247,14 @@ class TestMessages:
             result = runner.invoke(cli, ["evaluate", str(target)])
             assert result.exit_code == 2 and words in result.stderr
 
+    def test_file_errors_are_json_too(self, runner, tmp_path):
+        """A missing file or a folder with --format json: a JSON error naming the source."""
+        for target in (tmp_path / "absent.json", tmp_path):
+            result = runner.invoke(cli, ["validate", str(target), "--format", "json"])
+            assert result.exit_code == 2
+            payload = json.loads(result.stderr)
+            assert payload["erreur"] == "entree_invalide" and payload["source"] == str(target)
+
     def test_bad_date_option_is_reported_in_french(self, runner):
         """--date with a wrong value: exit 2, message in French naming the option."""
         result = runner.invoke(cli, ["evaluate", str(ROOT / "examples" / "travaux_condition_execution.json"),
