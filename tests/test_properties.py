@@ -54,7 +54,8 @@ def _market_strategy(vw):
     """Markets whose values come from `vw(valid strategy)`: plausible only, or sometimes anything."""
     plausible = vw is _plausible
     texts = clean_texts if plausible else any_texts
-    justification = clean_texts.filter(lambda t: len(t.strip()) >= 20) if plausible else st.text(min_size=20, max_size=120)
+    justification = (st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp")), min_size=20, max_size=120)
+                     if plausible else st.text(min_size=20, max_size=120))
     segment = {"segment": st.sampled_from(SEGMENTS)} if plausible else {}
     insertion = st.fixed_dictionaries({}, optional={
         "rate": vw(st.floats(0.001, 1)), "labour_share": vw(st.floats(0.001, 1)),
