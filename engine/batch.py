@@ -327,7 +327,9 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
 
 
 def _one_line(message: str) -> str:
-    return re.sub(r"\s*\n\s*-?\s*", " ; ", message.strip())
+    """An engine message on one summary line: « intro :\n  - a\n  - b » becomes « intro : a ; b »."""
+    message = re.sub(r"\s*:\s*\n\s*-\s*", " : ", message.strip())
+    return re.sub(r"\s*\n\s*-?\s*", " ; ", message)
 
 
 _WORKER: dict = {}
