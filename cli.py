@@ -11,17 +11,10 @@ import datetime as dt
 import gc
 import json
 import os
-import re
 import signal
 import sys
-import tempfile
 import traceback
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: an open temporary file cannot be deleted anyway
-    fcntl = None
 
 import click
 
@@ -117,95 +110,30 @@ def _evaluate(ctx, market: str, date, as_json=False):
     return _engine_call(ctx, engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
 
 
-_PART = re.compile(r"^\..+\.(docx|json|csv)\.[a-z0-9_]{8}\.part$")  # mkstemp names: .<target>.<8 random>.part
-
-
-def _lock(fd: int) -> bool:
-    """Hold an exclusive lock on an open temporary file; False when another live process holds it."""
-    if fcntl is None:  # pragma: no cover
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
-def remove_stale_parts(folder: Path) -> list[Path]:
-    """Delete temporary files left by a writer that was killed (SIGKILL, power loss) in `folder`.
-
-    A writer holds a lock on its temporary file until it is renamed or deleted, and the system releases
-    the lock when the process dies: a `.part` file nobody holds is debris. Returns the files removed.
-    """
-    removed = []
-    for tmp in folder.glob(".*.part"):
-        if not _PART.match(tmp.name):
-            continue
-        try:
-            fd = os.open(tmp, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            if _lock(fd):
-                tmp.unlink(missing_ok=True)
-                removed.append(tmp)
-        finally:
-            os.close(fd)
-    return removed
-
-
-def _new_file_mode(path: Path, force: bool) -> int:
-    if force and path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_atomically(path: Path, data: bytes, force: bool) -> None:
-    """Write via a temporary file in the same folder, then rename; never overwrite unless `force`.
+    """Write the document atomically (engine._files), never over an existing file unless `force`.
 
-    Readers see either nothing or the whole document: the data goes to `.<name>.<random>.part` (never the
-    target's name), is flushed to disk, then linked (or, with `force`, renamed) to `path`. On an error or
-    Ctrl-C the temporary file is deleted; after a SIGKILL it stays, locked by nobody, and the next write in
-    that folder deletes it. The new file gets the usual permissions (umask), or keeps those it replaces.
+    Temporary files left by a killed earlier run in the same folder are removed first.
     """
+    from engine._files import remove_stale_parts, write_atomically as write
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise Refused(f"{folder} : dossier de sortie introuvable")
-    if path.exists() and not force:
-        raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer")
     remove_stale_parts(folder)
-    mode = _new_file_mode(path, force)
-    tmp = None
-    fd = -1
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        _lock(fd)  # held until the file is renamed or deleted (see remove_stale_parts)
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, mode)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # atomic and refuses to replace a file created meanwhile
-            except FileExistsError:
-                raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
-            except OSError:
-                if path.exists():
-                    raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
-                os.replace(tmp, path)
+        write(path, data, overwrite=force, sync=True)
+    except FileExistsError:
+        raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
     except OSError as exc:
         raise Refused(f"{path} : écriture impossible ({exc.strerror or exc})") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        if fd >= 0:
-            os.close(fd)
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """See engine._files.remove_stale_parts (kept here for the CLI's callers)."""
+    from engine._files import remove_stale_parts as remove
+
+    return remove(folder)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
