@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ._files import write_atomically
+from ._files import remove_stale_parts, write_atomically
 from .errors import EngineError, InputError, NoApplicableVersion, NotAllowed
 
 SUMMARY_CSV, SUMMARY_JSON = "_resume.csv", "_resume.json"
@@ -360,6 +360,8 @@ def run(items: list[Item], outdir: Path, options: Options, jobs: int | None = No
     tick = progress or (lambda n: None)
     rows: list[dict | None] = [None] * len(items)
     indexed = list(enumerate(items))
+    if outdir.is_dir():
+        remove_stale_parts(outdir)  # debris of a batch killed earlier (SIGKILL): nobody holds these files
     prepare(options)  # with fork, workers inherit the loaded rules and templates
     if jobs == 1 or len(items) == 1:
         for i, item in indexed:
