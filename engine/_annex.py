@@ -11,9 +11,8 @@ import datetime as dt
 
 from . import fmt
 from .knowledge import KnowledgeBase
+from .legal import cite_dict
 from .models import Decision
-
-_LEGAL_CODES = ("CCP", "C. trav.", "Code civil")
 
 _FIELD_LABELS = {
     "title": "Intitulé", "buyer_name": "Acheteur", "reference": "Référence", "segment": "Segment",
@@ -42,16 +41,7 @@ _ORIGIN = {
 
 def cite(ref: dict) -> str:
     """A short citation for the reviewer: « CCP, art. L2112-2 », « Loi n° … », « Guide : DAJ, … »."""
-    code, article = ref["code"], ref.get("article")
-    if not article:
-        return f"{code} : {ref['title']}" if code not in ref["title"] else ref["title"]
-    if code in _LEGAL_CODES:
-        if article.lower().startswith("annexe"):
-            return f"{code}, {article[0].lower()}{article[1:]}"
-        return f"{code}, art. {article}"
-    if code in ("Loi", "Décret"):
-        return f"{code} {article}"
-    return f"{code} : {article}"
+    return cite_dict(ref)
 
 
 def cite_all(refs: list[dict], flag: str = " (non vérifié)") -> str:

@@ -66,7 +66,7 @@ _CODES = ("CCP", "C. trav.", "Code civil")
 def cite(code: str, article: str | None, title: str) -> str:
     """« CCP, art. L2112-2 », « CCP, annexe 2 », « Loi n° … », « Jurisprudence : CE, … »."""
     if not article:
-        return title
+        return title if code in title else f"{code} : {title}"
     if code in _CODES:
         if article.lower().startswith("annexe"):
             return f"{code}, {article[0].lower()}{article[1:]}"

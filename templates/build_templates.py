@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -28,8 +27,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: reuse engine's writer
+from engine._docx_post import stable_zip  # noqa: E402 - after the path set-up above
+
 HERE = Path(__file__).resolve().parent
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 FONT = "Liberation Sans"
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -191,20 +192,7 @@ class Doc:
     def save(self, path: Path):
         buf = io.BytesIO()
         self.d.save(buf)
-        path.write_bytes(_stable_zip(buf.getvalue()))
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Same template source -> same bytes: fixed timestamps, stable member order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, FIXED_DATE)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
+        path.write_bytes(stable_zip(buf.getvalue()))
 
 
 # --- shared pieces -------------------------------------------------------------------------------
