@@ -52,4 +52,4 @@ def median_ms(samples: list[float]) -> float:
 
 
 def verdict(ok: bool) -> str:
-    return "OK" if ok else "AU-DESSUS DE LA CIBLE"
+    return "OK" if ok else "HORS CIBLE"
