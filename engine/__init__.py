@@ -13,7 +13,6 @@ from .errors import (
     NoApplicableVersion,
     NotAllowed,
     RulesetError,
-    VersionConflict,
 )
 from .evaluation import evaluate
 from .models import Decision, Market
@@ -36,7 +35,6 @@ __all__ = [
     "NoApplicableVersion",
     "NotAllowed",
     "RulesetError",
-    "VersionConflict",
     "evaluate",
     "render",
 ]

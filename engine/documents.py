@@ -14,7 +14,6 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
-from docxtpl import DocxTemplate
 
 from . import fmt
 from ._annex import annex_context, cite_all
@@ -23,6 +22,7 @@ from ._docx_post import finish
 from ._resources import templates_dir
 from .errors import DocumentError, NotAllowed
 from .knowledge import KnowledgeBase, knowledge
+from .legal import CODE_NAMES
 from .models import Decision
 
 _ENV_LOCK = threading.Lock()
@@ -117,8 +117,6 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
 # --- context -------------------------------------------------------------------------------------
 
 MARKET = "marché"
-_CODE_NAMES = {"CCP": "du code de la commande publique", "C. trav.": "du code du travail",
-               "Code civil": "du code civil"}
 
 
 def _blank(what: str) -> str:
@@ -178,7 +176,7 @@ def reference_phrases(refs) -> list[str]:
     groups: dict[str, list[str]] = {}
     items: list[tuple[str, str]] = []  # ("phrase", text) or ("code", code)
     for r in refs:
-        if r.phrase_ or r.code not in _CODE_NAMES or not r.article or r.article.lower().startswith("annexe"):
+        if r.phrase_ or r.code not in CODE_NAMES or not r.article or r.article.lower().startswith("annexe"):
             items.append(("phrase", r.phrase()))
             continue
         if r.code not in groups:
@@ -192,9 +190,9 @@ def reference_phrases(refs) -> list[str]:
         if kind == "phrase":
             out.append(value)
         elif len(groups[value]) == 1:
-            out.append(f"l'article {groups[value][0]} {_CODE_NAMES[value]}")
+            out.append(f"l'article {groups[value][0]} {CODE_NAMES[value]}")
         else:
-            out.append(f"les articles {_join(groups[value])} {_CODE_NAMES[value]}")
+            out.append(f"les articles {_join(groups[value])} {CODE_NAMES[value]}")
     return list(dict.fromkeys(out))
 
 
@@ -208,10 +206,9 @@ def _basis_forms(refs) -> dict[str, str]:
 
 def _bases(decision: Decision, kb: KnowledgeBase, scope: str = MARKET) -> dict[str, dict[str, str]]:
     """For each block selected in `scope`, the binding texts behind it, in three grammatical forms."""
-    by_id = {r.id: r for r in kb.rules}
     out = {}
     for block, steps in block_steps(decision, scope).items():
-        refs = list(dict.fromkeys(kb.references[i] for s in steps for i in by_id[s.rule].references))
+        refs = list(dict.fromkeys(kb.references[i] for s in steps for i in kb.rule_index[s.rule].references))
         binding = [r for r in refs if r.binding] or refs
         out[block] = _basis_forms(binding)
     return out
@@ -219,9 +216,8 @@ def _bases(decision: Decision, kb: KnowledgeBase, scope: str = MARKET) -> dict[s
 
 def _primary(decision: Decision, kb: KnowledgeBase, block: str, scope: str = MARKET):
     """The first reference of the rule that selected `block`: the article a notice must cite."""
-    by_id = {r.id: r for r in kb.rules}
     steps = block_steps(decision, scope).get(block)
-    return kb.references[by_id[steps[0].rule].references[0]] if steps else None
+    return kb.references[kb.rule_index[steps[0].rule].references[0]] if steps else None
 
 
 def _ref_of(kb: KnowledgeBase, public: dict):
@@ -293,7 +289,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "marche": marche,
         "heures": _hours(decision),
         "lots": _lots(decision, kb),
-        "blocs": {b: b in blocks for b in kb.known_blocks()},
+        "blocs": {b: b in blocks for b in kb.known_blocks},
         "bases": {b: f["nu"] for b, f in bases.items()},
         "bases_de": {b: f["de"] for b, f in bases.items()},
         "bases_a": {b: f["a"] for b, f in bases.items()},

@@ -62,16 +62,6 @@ class NoApplicableVersion(EngineError):
         )
 
 
-class VersionConflict(EngineError):
-    """Several versions of the same rule family apply on one date."""
-
-    def __init__(self, ids: list[str], on_date):
-        self.ids, self.on_date = ids, on_date
-        super().__init__(
-            f"plusieurs versions applicables au {on_date.isoformat()} : {', '.join(sorted(ids))}"
-        )
-
-
 class EvaluationError(EngineError):
     """The rule engine failed while evaluating a market (a rule action raised)."""
 

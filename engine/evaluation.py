@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import fmt
-from .errors import InputError, FieldProblem
 from .facts import cpv8, market_fact, today
 from .hours import compute_hours
 from .knowledge import Epoch, KnowledgeBase, knowledge
@@ -205,10 +204,7 @@ def _replace(scope: _Scope, **changes) -> _Scope:
 
 
 def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date) -> _Outcome:
-    try:
-        hours, hours_params = compute_hours(scope.amount, scope.segment, scope.insertion, kb.params, on)
-    except ZeroDivisionError:  # pragma: no cover - hourly_cost > 0 is validated
-        raise InputError([FieldProblem("insertion.hourly_cost", "doit être strictement positif")]) from None
+    hours, hours_params = compute_hours(scope.amount, scope.segment, scope.insertion, kb.params, on)
     weight = (m.weights.insertion if m.weights and m.weights.insertion is not None
               else epoch.values[kb.index.criterion_weight_parameter].value)
     fact = market_fact(
@@ -315,7 +311,7 @@ def _reasons(out: _Outcome, mode: str | None, voc) -> list[str]:
 
 
 def _param_use(kb: KnowledgeBase, epoch: Epoch, name: str) -> ParameterUse:
-    pv = epoch.values.get(name) or kb.params.value(name, epoch.start or dt.date.min)
+    pv = epoch.values[name]  # every parameter a rule in force names is resolved when its epoch compiles
     return ParameterUse(
         name=name, value=pv.value, nature=kb.params.get(name).nature,
         verified=kb.params.is_verified(name, pv), references=_refs(kb, pv.references),

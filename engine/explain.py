@@ -91,8 +91,8 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
 
 
 def _refusing_rules(d: Decision, kb) -> set[str]:
-    by_id = {r.id: r for r in kb.rules}
-    return {s.rule for s in d.trace if s.rule in by_id and (by_id[s.rule].then.refuse or by_id[s.rule].then.exclut)}
+    index = kb.rule_index
+    return {s.rule for s in d.trace if s.rule in index and (index[s.rule].then.refuse or index[s.rule].then.exclut)}
 
 
 def summary(d: Decision, rulesets=None) -> str:
@@ -105,6 +105,7 @@ def explain(d: Decision, rulesets=None) -> str:
     """The reasoning, rule by rule, as a lawyer would set it out."""
     kb = knowledge(rulesets)
     lines = _header(d, kb) + ["", "Raisonnement :"]
+    refusing = _refusing_rules(d, kb)
     for i, step in enumerate(d.trace, 1):
         scope = f" [{step.scope}]" if step.scope != "marché" else ""
         lines.append(f"{i}. {step.label}{scope}.")
@@ -123,7 +124,7 @@ def explain(d: Decision, rulesets=None) -> str:
         for title, items in (("Obligation", d.obligations), ("Avertissement", d.warnings),
                              ("Recommandation", d.recommendations)):
             lines += [f"   {title} : {s.text}" for s in items if s.rule == step.rule]
-        lines += [f"   Refus : {r}" for r in d.reasons if step.rule in _refusing_rules(d, kb) and r]
+        lines += [f"   Refus : {r}" for r in d.reasons if step.rule in refusing and r]
         lines.append(f"   (règle {step.rule})")
     lines += ["", "En conséquence :"] + _conclusion(d, kb, statements=False)
     caveats = [s.text for s in d.warnings if not s.verified or s.rule not in {t.rule for t in d.trace}]

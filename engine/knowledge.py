@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._host import RuleHost
 from ._resources import rulesets_dir
 from ._yaml import load_yaml
-from .errors import RulesetError, VersionConflict
+from .errors import RulesetError
 from .facts import FIELDS, Vocabulary, load_vocabulary
 from .legal import Reference, _first_error, load_references
 from .parameters import ParameterSet, ParamValue, load_parameters
@@ -90,6 +90,9 @@ class KnowledgeBase:
         for name in self._engine_parameters():
             if name not in self.params:
                 raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
+        self.rule_index: dict[str, Rule] = {r.id: r for r in self.rules}
+        # every clause block some rule can select (templates may test any of them)
+        self.known_blocks: list[str] = sorted({b for r in self.rules for b in r.then.blocs})
         self._check_family_overlaps()
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
@@ -110,11 +113,7 @@ class KnowledgeBase:
         return h.hexdigest()[:10]
 
     def _check_family_overlaps(self) -> None:
-        families: dict[str, list[Rule]] = {}
-        for r in self.rules:
-            if r.family:
-                families.setdefault(r.family, []).append(r)
-        for versions in families.values():
+        for versions in self.families().values():
             versions.sort(key=lambda r: r.valid_from)
             for a, b in zip(versions, versions[1:]):
                 if a.valid_until is None or a.valid_until > b.valid_from:
@@ -122,26 +121,13 @@ class KnowledgeBase:
                         b.file, f"règle '{b.id}'", f"chevauche la version '{a.id}' de la même famille '{a.family}'"
                     )
 
-    def versions_on(self, family: str, on: dt.date) -> list[Rule]:
-        """The versions of a rule family applicable on a date (exactly one expected inside its span)."""
-        found = [r for r in self.rules if r.family == family and r.applies_on(on)]
-        if len(found) > 1:
-            raise VersionConflict([r.id for r in found], on)
-        return found
-
     def families(self) -> dict[str, list[Rule]]:
+        """Versioned rules grouped by family (a new list each call)."""
         out: dict[str, list[Rule]] = {}
         for r in self.rules:
             if r.family:
                 out.setdefault(r.family, []).append(r)
         return out
-
-    def known_blocks(self) -> list[str]:
-        """Every clause block some rule can select (templates may test any of them)."""
-        return sorted({b for r in self.rules for b in r.then.blocs})
-
-    def param(self, name: str, on: dt.date, needed_by: str | None = None) -> ParamValue:
-        return self.params.value(name, on, needed_by)
 
     def epoch(self, on: dt.date) -> Epoch:
         """Compile (once) and return the ruleset in force on `on`."""

@@ -35,12 +35,11 @@ class Reference(BaseModel):
         """The reference as it reads inside a clause: « l'article L2112-2 du code de la commande publique »."""
         if self.phrase_:
             return self.phrase_
-        codes = {"CCP": "du code de la commande publique", "C. trav.": "du code du travail", "Code civil": "du code civil"}
-        if self.article and self.code in codes:
+        if self.article and self.code in CODE_NAMES:
             head = self.article.split(" (")[0]
             word = "l'annexe" if head.lower().startswith("annexe") else "l'article"
             head = head[len("annexe"):].strip() if word == "l'annexe" else head
-            return f"{word} {head} {codes[self.code]}"
+            return f"{word} {head} {CODE_NAMES[self.code]}"
         if self.article:
             return f"{self.code} {self.article}"
         return self.title
@@ -60,14 +59,15 @@ class Reference(BaseModel):
         }
 
 
-_CODES = ("CCP", "C. trav.", "Code civil")
+# The codes cited article by article, and how a clause names them (« l'article L2112-2 du code … »).
+CODE_NAMES = {"CCP": "du code de la commande publique", "C. trav.": "du code du travail", "Code civil": "du code civil"}
 
 
 def cite(code: str, article: str | None, title: str) -> str:
     """« CCP, art. L2112-2 », « CCP, annexe 2 », « Loi n° … », « Jurisprudence : CE, … »."""
     if not article:
         return title if code in title else f"{code} : {title}"
-    if code in _CODES:
+    if code in CODE_NAMES:
         if article.lower().startswith("annexe"):
             return f"{code}, {article[0].lower()}{article[1:]}"
         return f"{code}, art. {article}"

@@ -100,7 +100,7 @@ def reference_context(rulesets=None) -> dict:
         if decision.allowed:
             merged = _merge(merged, build_context(decision, kb))
     for family in ("bases", "bases_de", "bases_a"):  # filled for the selected blocks only; any may be used
-        for block in kb.known_blocks():
+        for block in kb.known_blocks:
             merged[family].setdefault(block, "")
     return merged
 
