@@ -23,7 +23,7 @@ from ._resources import templates_dir
 from .errors import DocumentError, NotAllowed
 from .knowledge import KnowledgeBase, knowledge
 from .legal import CODE_NAMES
-from .models import Decision
+from .models import MARKET_SCOPE, Decision
 
 _ENV_LOCK = threading.Lock()
 _TEMPLATE_CACHE: dict[Path, bytes] = {}
@@ -116,7 +116,7 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
 
 # --- context -------------------------------------------------------------------------------------
 
-MARKET = "marché"
+MARKET = MARKET_SCOPE
 
 
 def _blank(what: str) -> str:
@@ -257,7 +257,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "support": voc.segments[decision.segment].libelle.lower(),
         "cpv_mention": f" (code CPV {m['cpv']})" if m.get("cpv") else "",
         "duree": f"{fmt.number(m['duration_months'])} mois" if m.get("duration_months") else _blank("durée"),
-        "designation": "contrat de concession" if m["contract_type"] == "concession" else "marché",
+        "designation": voc.contrats[m["contract_type"]].designation,
         "titulaire": voc.contrats[m["contract_type"]].titulaire,
         "role_acheteur": voc.contrats[m["contract_type"]].acheteur,
     }

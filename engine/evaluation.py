@@ -15,7 +15,8 @@ from . import fmt
 from .facts import cpv8, market_fact, today
 from .hours import compute_hours
 from .knowledge import Epoch, KnowledgeBase, knowledge
-from .models import Decision, HoursComputation, Insertion, LotDecision, Market, ParameterUse, Statement, TraceStep
+from .models import (MARKET_SCOPE, Decision, HoursComputation, Insertion, LotDecision, Market, ParameterUse,
+                     Statement, TraceStep)
 from .ruleset import MODES, Rule
 from .validation import parse_market
 
@@ -95,7 +96,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     voc = kb.vocabulary
 
     segment = _segment(kb, m.segment, m.cpv, m)
-    whole = _Scope("marché", m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion, False)
+    whole = _Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion, False)
     out = _decide(kb, epoch, m, whole, launch)
 
     lots: list[LotDecision] = []
@@ -123,7 +124,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
 
     recommended, why = out.recommended
     mode = m.mode or recommended
-    trace = _trace(kb, epoch, "marché", out) + [s for label, lo in lot_outcomes for s in _trace(kb, epoch, label, lo)]
+    trace = _trace(kb, epoch, MARKET_SCOPE, out) + [s for label, lo in lot_outcomes for s in _trace(kb, epoch, label, lo)]
     warnings = list(out.warnings)
     if source == "launch_date" and on is not None and on != m.launch_date:
         warnings.insert(0, Statement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import fmt
 from .knowledge import knowledge
 from .legal import cite_dict
-from .models import Decision
+from .models import MARKET_SCOPE, Decision
 
 _ORIGIN = {
     "launch_date": "date de lancement de la consultation",
@@ -107,7 +107,7 @@ def explain(d: Decision, rulesets=None) -> str:
     lines = _header(d, kb) + ["", "Raisonnement :"]
     refusing = _refusing_rules(d, kb)
     for i, step in enumerate(d.trace, 1):
-        scope = f" [{step.scope}]" if step.scope != "marché" else ""
+        scope = f" [{step.scope}]" if step.scope != MARKET_SCOPE else ""
         lines.append(f"{i}. {step.label}{scope}.")
         lines.append(f"   Règle : {step.text}")
         lines.append(f"   Fondement : {' ; '.join(_cite(r) for r in step.references)}.")

@@ -69,6 +69,7 @@ class _ProcedureEntry(_Labelled):
 
 
 class _ContractEntry(_Labelled):
+    designation: str
     titulaire: str
     acheteur: str
 

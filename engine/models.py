@@ -236,6 +236,9 @@ class ParameterUse(BaseModel):
     references: list[dict]
 
 
+MARKET_SCOPE = "marché"  # the scope of trace steps about the whole market (lots read « lot N »)
+
+
 class TraceStep(BaseModel):
     """One rule that fired: which, why (its legal basis) and what it asserted."""
 
@@ -247,7 +250,7 @@ class TraceStep(BaseModel):
     references: list[dict]
     asserted: list[str]
     parameters: list[ParameterUse]
-    scope: str = "marche"
+    scope: str = MARKET_SCOPE
 
 
 class LotDecision(BaseModel):
