@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from engine.testing import check_case, load_cases
 
@@ -64,3 +65,9 @@ try:
     _hyp_settings.load_profile(_os.environ.get("CLAUSIER_HYPOTHESIS", "rapide"))
 except ImportError:  # pragma: no cover - hypothesis is a test extra
     pass
+
+
+@pytest.fixture(name="runner")
+def _runner():
+    """A CliRunner keeping stdout and stderr apart (shared by the CLI and batch tests)."""
+    return CliRunner()

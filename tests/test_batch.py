@@ -23,12 +23,6 @@ NOT_ALLOWED = {"segment": "travaux", "amount": 300000, "procedure": "procedure_a
 INVALID = {"segment": "travaux", "amount": -5, "procedure": "appel_offres", "buyer_type": "mairie"}
 
 
-@pytest.fixture(name="runner")
-def _runner():
-    """A CliRunner keeping stdout and stderr apart."""
-    return CliRunner()
-
-
 def _folder(tmp_path: Path, markets: dict[str, object]) -> Path:
     folder = tmp_path / "plan"
     folder.mkdir()

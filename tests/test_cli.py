@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from cli import cli
 from engine.testing import docx_text
@@ -16,12 +15,6 @@ WORKS = EXAMPLES / "travaux_condition_execution.json"
 NOT_ALLOWED = {"segment": "travaux", "amount": 300000, "procedure": "procedure_adaptee", "buyer_type": "collectivite",
                "reserved_for": "ess", "mode": "condition_execution", "launch_date": "2026-06-01"}
 BAD = {"segment": "travaux", "amount": -5, "procedure": "appel_offres", "buyer_type": "mairie"}
-
-
-@pytest.fixture(name="runner")
-def _runner():
-    """A CliRunner keeping stdout and stderr apart."""
-    return CliRunner()
 
 
 def _write(tmp_path: Path, data, name="marche.json") -> Path:

@@ -132,12 +132,6 @@ COMMANDS = [
 ]
 
 
-@pytest.fixture(name="runner")
-def _runner():
-    """A CliRunner keeping stdout and stderr apart."""
-    return CliRunner()
-
-
 def _invoke(runner, tmp_path, monkeypatch, command, source, fmt, data: bytes):
     monkeypatch.chdir(tmp_path)
     args = [command]
