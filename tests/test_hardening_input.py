@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import engine
 from cli import cli
