@@ -1,9 +1,9 @@
-"""Rendering the same Word templates many times without redoing the template work each time.
+"""Compiling template parts with Jinja once per process, and once across processes.
 
-docxtpl re-patches the template XML with regular expressions and re-compiles it with Jinja on every
-render (TECH-NOTES §2.3: the compile alone is ≈ 60 % of a render). Both steps depend only on the
-template, never on the context: here they are done once per process and reused. What a document says
-is unchanged (same patched XML, same compiled Jinja, same context); only the repeated work goes.
+docxtpl re-compiles the template XML with Jinja on every render (TECH-NOTES §2.3: the compile alone is
+≈ 60 % of a render). `_docx_template.PreparedTemplate` compiles each part once per process through the
+environment made here, which also keeps the compiled code in Jinja's per-user bytecode cache so that the
+next process (a cold `clausier generate`) skips the compile.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import threading
 from typing import Callable
 
 import jinja2
-from docxtpl import DocxTemplate
 
 _MAX_ENTRIES = 256  # a few templates × (body, headers, footers, properties): far below this
 _LOCK = threading.Lock()
@@ -97,13 +96,3 @@ def shared_env(factory: Callable[[], jinja2.Environment]) -> jinja2.Environment:
         with _LOCK:
             env = _ENVS.setdefault(factory, env)
     return env
-
-
-_PATCHED: dict[str, str] = {}
-
-
-class CachedDocxTemplate(DocxTemplate):
-    """A DocxTemplate whose XML clean-up (`patch_xml`, pure regular expressions) runs once per source."""
-
-    def patch_xml(self, src_xml):
-        return _remember(_PATCHED, src_xml, lambda: DocxTemplate.patch_xml(self, src_xml))

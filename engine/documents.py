@@ -7,61 +7,29 @@ decision. Post-processing (comments, highlighting, stable bytes) lives in `_docx
 
 from __future__ import annotations
 
-import io
-import re
 import threading
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from . import fmt
 from ._annex import annex_context, cite_all
-from ._docx_cache import CachedDocxTemplate, shared_env
+from ._docx_cache import shared_env
 from ._docx_post import finish
+from ._docx_template import PreparedTemplate, keep_docxtpl_escapes
 from ._resources import templates_dir
 from .errors import DocumentError, NotAllowed
 from .knowledge import KnowledgeBase, knowledge
 from .legal import CODE_NAMES
 from .models import MARKET_SCOPE, Decision
 
-_ENV_LOCK = threading.Lock()
-_TEMPLATE_CACHE: dict[Path, bytes] = {}
-
-
-# docxtpl turns `{_{`, `}_}`, `{_%`, `%_}` into `{{`, `}}`, `{%`, `%}` *after* rendering (its way to
-# write literal tags in a template), which would alter user text containing them. Every rendered value
-# carries a placeholder for that `_`, put back once docxtpl is done (LiteralTemplate): text comes out as
-# written. The placeholder is a lone surrogate: input validation refuses them, template XML cannot hold one.
-_UNDERSCORE = "\udcdf"
-_DOCXTPL_ESCAPE = re.compile(r"(?<=[{}%])_(?=[{}%])")
-
-
-def _keep_docxtpl_escapes(value):
-    if isinstance(value, str) and "_" in value:
-        protected = _DOCXTPL_ESCAPE.sub(_UNDERSCORE, str(value))
-        return Markup(protected) if isinstance(value, Markup) else protected
-    return value
-
-
-class LiteralTemplate(CachedDocxTemplate):
-    """A template whose rendered text keeps `{_{`-like sequences (see `_keep_docxtpl_escapes`)."""
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        return super().render_xml_part(src_xml, part, context, jinja_env).replace(_UNDERSCORE, "_")
-
-    def render_properties(self, context, jinja_env=None):
-        super().render_properties(context, jinja_env)
-        props = self.docx.core_properties
-        for name in ("author", "comments", "identifier", "language", "subject", "title"):
-            value = getattr(props, name)
-            if value and _UNDERSCORE in value:
-                setattr(props, name, value.replace(_UNDERSCORE, "_"))
+_LOCK = threading.Lock()
+_TEMPLATES: dict[Path, PreparedTemplate] = {}
 
 
 def jinja_env() -> jinja2.Environment:
     """The only Jinja environment clausier renders with: missing variables fail, text is escaped."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_keep_docxtpl_escapes)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=keep_docxtpl_escapes)
     env.filters.update(euros=fmt.euros, date_fr=fmt.date_fr, nombre=fmt.number)
     return env
 
@@ -71,15 +39,18 @@ def template_name(decision: Decision) -> str:
     return f"{'public' if decision.public else 'prive'}_{decision.mode}.docx"
 
 
-def _template_bytes(path: Path) -> bytes:
-    cached = _TEMPLATE_CACHE.get(path)
+def _prepared(path: Path) -> PreparedTemplate:
+    """The template at `path`, read and prepared once per process."""
+    cached = _TEMPLATES.get(path)
     if cached is None:
         try:
-            cached = path.read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             raise DocumentError(path.name, f"modèle introuvable dans {path.parent}") from None
-        with _ENV_LOCK:
-            _TEMPLATE_CACHE[path] = cached
+        with _LOCK:
+            cached = _TEMPLATES.get(path)
+            if cached is None:
+                cached = _TEMPLATES[path] = PreparedTemplate(data, shared_env(jinja_env))
     return cached
 
 
@@ -103,15 +74,14 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     folder = Path(templates) if templates else templates_dir()
     name = template_name(decision)
     context = build_context(decision, kb, annex=annex, comments=comments)
-    tpl = LiteralTemplate(io.BytesIO(_template_bytes(folder / name)))
     try:
-        tpl.render(context, jinja_env=shared_env(jinja_env))
+        rendered = _prepared(folder / name).render(context)
     except jinja2.UndefinedError as exc:
         raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}",
                             getattr(exc, "docx_context", None)) from None
     except jinja2.TemplateError as exc:
         raise DocumentError(name, f"erreur de modèle : {exc}", getattr(exc, "docx_context", None)) from None
-    return finish(tpl.docx, decision, comment_texts(decision) if comments else {})
+    return finish(rendered, decision, comment_texts(decision) if comments else {})
 
 
 # --- context -------------------------------------------------------------------------------------
