@@ -23,6 +23,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
 from docx.text.run import Run
 
 from ._docx_template import RENDERED_PROPERTIES, Rendered
@@ -34,12 +35,14 @@ NUMBERING = re.compile(r"⟦(#|#\.#|A\.#)⟧")
 BLANK = re.compile(r"\[à compléter[^\]]*\]")
 AUTHOR, INITIALS = "clausier", "CL"
 
-_W_P, _W_R, _W_T = qn("w:p"), qn("w:r"), qn("w:t")
+_W_P, _W_R, _W_T, _W_RPR, _W_PPR, _W_PSTYLE, _W_VAL, _W_HIGHLIGHT = (
+    qn(t) for t in ("w:p", "w:r", "w:t", "w:rPr", "w:pPr", "w:pStyle", "w:val", "w:highlight"))
+_RUN_TEXT = frozenset(qn(t) for t in ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t", "w:tab"))
+_LINE_CHARS = ("\t", "\r", "\n")
 
 
 def _raw_text(p) -> str:
-    """The text of a `w:p` element's `w:t` runs: a cheap pre-check before reading run text the way
-    python-docx does (an XPath query per run)."""
+    """The text of a `w:p` element's `w:t` elements: a cheap pre-check before reading runs."""
     return "".join(t.text or "" for t in p.iter(_W_T))
 
 
@@ -48,16 +51,44 @@ def _runs(p) -> list:
     return p.findall(_W_R)
 
 
+def _text(r) -> str:
+    """A run's text exactly as python-docx's `CT_R.text` reads it, without its XPath query per call."""
+    return "".join(str(e) for e in r if e.tag in _RUN_TEXT)
+
+
+def _set_text(r, text: str) -> None:
+    """python-docx's `CT_R.text = text`; plain text (the common case) is written without its
+    character-by-character appender."""
+    if any(c in text for c in _LINE_CHARS):
+        r.text = text
+        return
+    for child in list(r):
+        if isinstance(child.tag, str) and child.tag != _W_RPR:
+            r.remove(child)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+
+
+def _highlighted(r) -> bool:
+    """python-docx's `run.font.highlight_color is not None`."""
+    rpr = r.find(_W_RPR)
+    return rpr is not None and rpr.find(_W_HIGHLIGHT) is not None
+
+
 def _split_run(r, start: int, end: int):
     """Isolate the run's text[start:end] in its own run with the same formatting and return it."""
-    text = r.text
+    text = _text(r)
 
     def clone(t):
         new = copy.deepcopy(r)
         for child in list(new):
-            if child.tag != qn("w:rPr"):
+            if child.tag != _W_RPR:
                 new.remove(child)
-        new.text = t
+        _set_text(new, t)
         return new
 
     if text[end:]:
@@ -65,7 +96,7 @@ def _split_run(r, start: int, end: int):
     mid = clone(text[start:end])
     r.addnext(mid)
     if text[:start]:
-        r.text = text[:start]
+        _set_text(r, text[:start])
     else:
         r.getparent().remove(r)
     return mid
@@ -77,10 +108,9 @@ def _highlight_blanks(p) -> int:
     while changed:
         changed = False
         for r in _runs(p):
-            run = Run(r, None)
-            if run.font.highlight_color is not None:
+            if _highlighted(r):
                 continue
-            match = BLANK.search(r.text or "")
+            match = BLANK.search(_text(r))
             if match:
                 Run(_split_run(r, match.start(), match.end()), None).font.highlight_color = WD_COLOR_INDEX.YELLOW
                 count += 1
@@ -89,14 +119,42 @@ def _highlight_blanks(p) -> int:
     return count
 
 
-def _number_headings(rendered: Rendered) -> None:
-    """Replace the numbering markers of body paragraphs by explicit numbers, in document order."""
+class _Body:
+    """The rendered body's paragraphs, read once: which are headings, which hold markers or blanks.
+
+    Post-processing only removes `⟦…⟧` markers and never writes one, so the paragraphs found holding one
+    here are the only ones that can hold one later.
+    """
+
+    def __init__(self, rendered: Rendered):
+        self.rendered = rendered
+        self.top = list(rendered.body.iterchildren(_W_P))
+        self.has_text: dict = {}
+        self.marked, self.blanks = [], []
+        for p in rendered.body.iter(_W_P):
+            raw = _raw_text(p)
+            self.has_text[p] = bool(raw)
+            if "⟦" in raw and self.is_heading(p):
+                self.marked.append(p)
+            if "[à compléter" in raw:
+                self.blanks.append(p)
+
+    def is_heading(self, p) -> bool:
+        """Markers are read in body headings only: elsewhere a `⟦…⟧` is user text, shown as written."""
+        ppr = p.find(_W_PPR)
+        style = None if ppr is None else ppr.find(_W_PSTYLE)
+        return self.rendered.prepared.is_heading(None if style is None else style.get(_W_VAL))
+
+
+def _number_headings(body: _Body) -> None:
+    """Replace the numbering markers of top-level headings by explicit numbers, in document order."""
     article = paragraph_no = annex_no = 0
-    for p in rendered.body.iterchildren(_W_P):
-        if "⟦" not in _raw_text(p) or not _is_heading(rendered, p):
+    marked = set(body.marked)
+    for p in body.top:
+        if p not in marked:
             continue
         for r in _runs(p):
-            text = r.text or ""
+            text = _text(r)
             if "⟦" not in text:
                 continue
 
@@ -112,27 +170,22 @@ def _number_headings(rendered: Rendered) -> None:
                 annex_no += 1
                 return f"A.{annex_no}"
 
-            r.text = NUMBERING.sub(number, text)
+            _set_text(r, NUMBERING.sub(number, text))
 
 
-def _is_heading(rendered: Rendered, p) -> bool:
-    """Markers are read in body headings only: elsewhere a `⟦…⟧` is user text, shown as written."""
-    return rendered.prepared.is_heading(p.style)
-
-
-def _block_ranges(rendered: Rendered):
+def _block_ranges(body: _Body):
     """(block, first paragraph, last paragraph) for each block heading of the body: the heading and its
     paragraphs."""
-    body = list(rendered.body.iterchildren(_W_P))
-    for i, p in enumerate(body):
-        found = MARKER.search(p.text) if "⟦" in _raw_text(p) and _is_heading(rendered, p) else None
+    marked = set(body.marked)
+    for i, p in enumerate(body.top):
+        found = MARKER.search(p.text) if p in marked and "⟦" in _raw_text(p) else None
         if not found:
             continue
         last = p
-        for following in body[i + 1:]:
-            if _is_heading(rendered, following):
+        for following in body.top[i + 1:]:
+            if body.is_heading(following):
                 break
-            if _raw_text(following) or any(r.text for r in _runs(following)):
+            if body.has_text[following] or any(_text(r) for r in _runs(following)):
                 last = following
         yield found.group(1), p, last
 
@@ -146,24 +199,27 @@ def finish(rendered: Rendered, decision: Decision, comments: dict[str, str]) -> 
         comments: block name -> comment text; empty to add no comment.
     """
     stamp = dt.datetime.combine(decision.launch_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
-    _number_headings(rendered)
-    ranges = list(_block_ranges(rendered))
-    for p in rendered.body.iter(_W_P):
-        if "⟦" in _raw_text(p) and _is_heading(rendered, p):
-            for r in _runs(p):
-                if "⟦" in (r.text or ""):
-                    r.text = MARKER.sub("", r.text)
+    body = _Body(rendered)
+    _number_headings(body)
+    ranges = list(_block_ranges(body))
+    for p in body.marked:
+        for r in _runs(p):
+            text = _text(r)
+            if "⟦" in text:
+                _set_text(r, MARKER.sub("", text))
     notes = None
     for block, first, last in ranges:
-        start = [r for r in _runs(first) if r.text]
-        end = [r for r in _runs(last) if r.text]
+        start = [r for r in _runs(first) if _text(r)]
+        end = [r for r in _runs(last) if _text(r)]
         if block in comments and start and end:
             if notes is None:
                 notes = Comments(rendered.prepared.new_comments(), None)
             comment = notes.add_comment(text=comments[block], author=AUTHOR, initials=INITIALS)
             comment._comment_elm.date = stamp
             Run(start[0], None).mark_comment_range(Run(end[-1], None), comment.comment_id)
-    for root in (rendered.body, *rendered.stories.values()):
+    for p in body.blanks:
+        _highlight_blanks(p)
+    for root in rendered.stories.values():
         for p in root.iter(_W_P):
             if "[à compléter" in _raw_text(p):
                 _highlight_blanks(p)
