@@ -272,13 +272,22 @@ def output_path(outdir: Path, item: Item, fmt: str) -> Path:
     return path
 
 
-def prepare(options: Options) -> None:
-    """Load the rules (and the document machinery) once, before markets are processed."""
+def prepare(options: Options, warm: bool = False) -> None:
+    """Load the rules (and the document machinery) once, before markets are processed.
+
+    With `warm`, also compile the rules of every period and prepare every template: done once before
+    forking workers, which then share them instead of each redoing it.
+    """
     from .knowledge import knowledge
 
-    knowledge(options.rulesets)
+    kb = knowledge(options.rulesets)
     if options.fmt == "docx":
-        from . import documents  # noqa: F401 - imported once per process, not per market
+        from . import documents  # imported once per process, not per market
+
+        if warm:
+            documents.preload(options.templates, options.rulesets)
+    if warm:
+        kb.compile_all()
 
 
 def process(item: Item, outdir: Path, options: Options) -> dict:
@@ -362,19 +371,22 @@ def run(items: list[Item], outdir: Path, options: Options, jobs: int | None = No
     indexed = list(enumerate(items))
     if outdir.is_dir():
         remove_stale_parts(outdir)  # debris of a batch killed earlier (SIGKILL): nobody holds these files
-    prepare(options)  # with fork, workers inherit the loaded rules and templates
-    if jobs == 1 or len(items) == 1:
-        for i, item in indexed:
-            rows[i] = process(item, outdir, options)
-            tick(1)
-        return rows  # type: ignore[return-value]
-    cap = 8 if options.fmt == "docx" else 256  # small chunks: an interruption waits for little work
-    size = max(1, min(cap, len(items) // (jobs * 8)))
-    chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    gc.freeze()  # forked workers then share the loaded rules and templates instead of copying them page by page
+    single = jobs == 1 or len(items) == 1
+    prepare(options, warm=not single)  # with fork, workers inherit the loaded rules and templates
+    # What is loaded now lives as long as the batch: the garbage collector stops scanning it for each
+    # market, and forked workers share its pages instead of copying them as the collector touches them.
+    gc.freeze()
     try:
+        if single:
+            for i, item in indexed:
+                rows[i] = process(item, outdir, options)
+                tick(1)
+            return rows  # type: ignore[return-value]
+        cap = 8 if options.fmt == "docx" else 256  # small chunks: an interruption waits for little work
+        size = max(1, min(cap, len(items) // (jobs * 8)))
+        chunks = [indexed[k:k + size] for k in range(0, len(indexed), size)]
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         return _run_pool(chunks, rows, outdir, options, jobs, context, tick)
     finally:
         gc.unfreeze()

@@ -54,6 +54,21 @@ def _prepared(path: Path) -> PreparedTemplate:
     return cached
 
 
+def preload(templates: str | Path | None = None, rulesets=None) -> None:
+    """Prepare every template of `templates` (default: clausier's) now rather than on first use.
+
+    Before forking batch workers: they then share the prepared templates instead of each preparing
+    its own. A missing or broken template is left for `render` to report, market by market.
+    """
+    folder = Path(templates) if templates else templates_dir()
+    for mode in knowledge(rulesets).vocabulary.modes:
+        for side in ("public", "prive"):
+            try:
+                _prepared(folder / f"{side}_{mode}.docx").members(with_comments=True)
+            except Exception:  # noqa: BLE001 - reported by render() for the markets that need it
+                continue
+
+
 def render(decision: Decision, templates: str | Path | None = None, *, annex: bool = True,
            comments: bool = True, rulesets=None) -> bytes:
     """The Word document for `decision`'s mode.

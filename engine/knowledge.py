@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._host import RuleHost
 from ._resources import rulesets_dir
 from ._yaml import load_yaml
-from .errors import RulesetError
+from .errors import NoApplicableVersion, RulesetError
 from .facts import FIELDS, Vocabulary, load_vocabulary
 from .legal import Reference, _first_error, load_references
 from .parameters import ParameterSet, ParamValue, load_parameters
@@ -141,6 +141,14 @@ class KnowledgeBase:
                 cached = self._compile(idx, on)
                 self._epochs[idx] = cached
         return cached
+
+    def compile_all(self) -> None:
+        """Compile every period the rules cover (before forking workers, so that they share them)."""
+        for on in self.bounds:
+            try:
+                self.epoch(on)
+            except NoApplicableVersion:  # a period outside the covered dates: refused when asked for
+                pass
 
     def _compile(self, idx: int, on: dt.date) -> Epoch:
         rules = [r for r in self.rules if r.applies_on(on)]
