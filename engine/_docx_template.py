@@ -189,7 +189,8 @@ class PreparedTemplate:
             with self._lock:
                 found = self._members.get(with_comments)
                 if found is None:
-                    doc = Document(io.BytesIO(self._data))
+                    doc = self._doc if self._doc is not None else Document(io.BytesIO(self._data))
+                    self._doc = None  # the document opened to prepare serves the first variant asked for
                     doc.core_properties  # noqa: B018 - creates the part when the template has none
                     if with_comments:
                         doc.part._comments_part  # noqa: B018 - relates a comments part as add_comment does

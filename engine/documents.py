@@ -8,9 +8,11 @@ decision. Post-processing (comments, highlighting, stable bytes) lives in `_docx
 from __future__ import annotations
 
 import threading
+import zipfile
 from pathlib import Path
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 
 from . import fmt
 from ._annex import annex_context, cite_all
@@ -24,7 +26,8 @@ from .legal import CODE_NAMES
 from .models import MARKET_SCOPE, Decision
 
 _LOCK = threading.Lock()
-_TEMPLATES: dict[Path, PreparedTemplate] = {}
+_TEMPLATES: dict[Path, tuple[tuple, PreparedTemplate]] = {}  # path -> (file signature, prepared)
+_MAX_TEMPLATES = 64
 
 
 def jinja_env() -> jinja2.Environment:
@@ -40,18 +43,40 @@ def template_name(decision: Decision) -> str:
 
 
 def _prepared(path: Path) -> PreparedTemplate:
-    """The template at `path`, read and prepared once per process."""
+    """The template at `path`, prepared once per process and again whenever the file changes."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DocumentError(path.name, f"modèle introuvable dans {path.parent}") from None
+    except OSError as exc:
+        raise DocumentError(path.name, f"modèle illisible : {exc.strerror or exc}") from None
+    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     cached = _TEMPLATES.get(path)
-    if cached is None:
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    with _LOCK:
+        cached = _TEMPLATES.get(path)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError(path.name, f"modèle introuvable dans {path.parent}") from None
-        with _LOCK:
-            cached = _TEMPLATES.get(path)
-            if cached is None:
-                cached = _TEMPLATES[path] = PreparedTemplate(data, shared_env(jinja_env))
-    return cached
+            prepared = PreparedTemplate(path.read_bytes(), shared_env(jinja_env))
+        except jinja2.TemplateError:
+            raise
+        except OSError as exc:
+            raise DocumentError(path.name, f"modèle illisible : {exc.strerror or exc}") from None
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+            raise DocumentError(path.name, "ce fichier n'est pas un document Word .docx lisible "
+                                f"({exc.__class__.__name__} : {exc})") from None
+        if len(_TEMPLATES) >= _MAX_TEMPLATES and path not in _TEMPLATES:
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))  # many organisation folders: stay bounded
+        _TEMPLATES[path] = (signature, prepared)
+    return prepared
+
+
+def _around(exc: jinja2.TemplateError) -> str | None:
+    """The template text around a Jinja error, on one line."""
+    lines = [line.strip() for line in getattr(exc, "docx_context", None) or () if line.strip()]
+    return " … ".join(lines) or None
 
 
 def preload(templates: str | Path | None = None, rulesets=None) -> None:
@@ -92,10 +117,9 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     try:
         rendered = _prepared(folder / name).render(context)
     except jinja2.UndefinedError as exc:
-        raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}",
-                            getattr(exc, "docx_context", None)) from None
+        raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}", _around(exc)) from None
     except jinja2.TemplateError as exc:
-        raise DocumentError(name, f"erreur de modèle : {exc}", getattr(exc, "docx_context", None)) from None
+        raise DocumentError(name, f"erreur de modèle : {exc}", _around(exc)) from None
     return finish(rendered, decision, comment_texts(decision) if comments else {})
 
 

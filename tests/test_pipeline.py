@@ -28,7 +28,7 @@ def test_each_example_generates_a_document_with_its_figures_and_basis(path):
     assert decision.allowed, decision.reasons
     text = _plain(docx_text(engine.render(decision)))
     assert "24 novembre 2026" in text or decision.launch_date.isoformat() != "2026-11-24"
-    assert f"droit applicable au" in text
+    assert "droit applicable au" in text
     assert "[à compléter" in text
     if market.get("title"):
         assert market["title"] in text
