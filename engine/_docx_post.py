@@ -23,7 +23,8 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.parser import OxmlElement, parse_xml
+from docx.parts.comments import CommentsPart
 from docx.text.run import Run
 
 from ._docx_template import RENDERED_PROPERTIES, Rendered
@@ -213,10 +214,8 @@ def finish(rendered: Rendered, decision: Decision, comments: dict[str, str]) -> 
         end = [r for r in _runs(last) if _text(r)]
         if block in comments and start and end:
             if notes is None:
-                notes = Comments(rendered.prepared.new_comments(), None)
-            comment = notes.add_comment(text=comments[block], author=AUTHOR, initials=INITIALS)
-            comment._comment_elm.date = stamp
-            Run(start[0], None).mark_comment_range(Run(end[-1], None), comment.comment_id)
+                notes = rendered.prepared.new_comments()
+            _add_comment(notes, start[0], end[-1], comments[block], stamp)
     for p in body.blanks:
         _highlight_blanks(p)
     for root in rendered.stories.values():
@@ -224,7 +223,50 @@ def finish(rendered: Rendered, decision: Decision, comments: dict[str, str]) -> 
             if "[à compléter" in _raw_text(p):
                 _highlight_blanks(p)
     _set_properties(rendered, decision, stamp)
-    return _write(rendered, notes._comments_elm if notes is not None else None)
+    return _write(rendered, notes)
+
+
+_COMMENT_PARTS: list = []
+
+
+def _comment_parts():
+    """python-docx's elements for one comment, made once: the `w:comment` (a paragraph with the
+    annotation mark and a text run), the range start, the range end and the reference run."""
+    if not _COMMENT_PARTS:
+        comment = Comments(parse_xml(CommentsPart._default_comments_xml()), None).add_comment(
+            text="x", author=AUTHOR, initials=INITIALS)
+        r = OxmlElement("w:p").add_r()
+        r.insert_comment_range_start_above(0)
+        r.insert_comment_range_end_and_reference_below(0)
+        parent = r.getparent()
+        start, _, end, reference = list(parent)
+        _COMMENT_PARTS[:] = [comment._comment_elm, start, end, reference]
+    return _COMMENT_PARTS
+
+
+def _add_comment(notes, first, last, text: str, stamp: dt.datetime) -> None:
+    """What python-docx's `Document.add_comment([first, last], text, author, initials)` adds, dated `stamp`."""
+    if "\n" in text:  # python-docx makes one paragraph per line: let it
+        comment = Comments(notes, None).add_comment(text=text, author=AUTHOR, initials=INITIALS)
+        comment._comment_elm.date = stamp
+        Run(first, None).mark_comment_range(Run(last, None), comment.comment_id)
+        return
+    proto, start, end, reference = _comment_parts()
+    number = str(len(notes))  # python-docx numbers comments 0, 1, 2… (max + 1)
+    comment = copy.deepcopy(proto)
+    comment.set(_W_ID, number)
+    comment.date = stamp
+    _set_text(comment.findall(f"{_W_P}/{_W_R}")[-1], text)
+    notes.append(comment)
+    for model, place in ((start, first.addprevious), (reference, last.addnext), (end, last.addnext)):
+        element = copy.deepcopy(model)
+        for node in element.iter(_W_START, _W_END, _W_REFERENCE):
+            node.set(_W_ID, number)
+        place(element)
+
+
+_W_ID, _W_START, _W_END, _W_REFERENCE = (
+    qn(t) for t in ("w:id", "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"))
 
 
 def _set_properties(rendered: Rendered, decision: Decision, stamp: dt.datetime) -> None:

@@ -223,13 +223,15 @@ def _table_needs_fix(table) -> bool:
     if grid is None:
         return True  # docxtpl decides (and fails) as it always did
     columns = len(grid.findall(_W_COL))
+    rows = [len(row.findall(_W_TC)) for row in table.iter(_W_TR)]
+    if any(n > columns for n in rows):
+        return True
+    if next(table.iter(_W_SPAN), None) is None:  # no merged cell: a row is as wide as its cell count
+        return columns > max(rows, default=0)
     widest = 0
     for row in table.iter(_W_TR):
-        cells = row.findall(_W_TC)
-        if len(cells) > columns:
-            return True
         width = 0
-        for cell in cells:
+        for cell in row.findall(_W_TC):
             span = cell.find(_W_TCPR)
             span = None if span is None else span.find(_W_SPAN)
             try:
