@@ -81,6 +81,26 @@ class TestThreads:
             for j, data in enumerate(docs):
                 assert data == expected[(k + j) % len(decisions)]
 
+    def test_threads_preparing_the_templates_together_give_identical_bytes(self, monkeypatch):
+        """From a cold cache, 8 threads racing to prepare the same templates write the same bytes."""
+        from engine import documents
+
+        decisions = [engine.evaluate(json.loads(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
+        decisions = [d for d in decisions if d.allowed]
+        expected = [engine.render(d) for d in decisions]
+        monkeypatch.setattr(documents, "_TEMPLATES", {})
+        barrier = threading.Barrier(8)
+
+        def work(k):
+            barrier.wait()
+            order = [(k + j) % len(decisions) for j in range(len(decisions))]
+            return [(i, engine.render(decisions[i])) for i in order]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = [pair for chunk in pool.map(work, range(8)) for pair in chunk]
+        assert [i for i, data in results if data != expected[i]] == []
+        assert len(documents._TEMPLATES) == len({documents.template_name(d) for d in decisions})
+
 
 class TestFailingActions:
     MARKET = {"segment": "travaux", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
