@@ -246,7 +246,7 @@ def _comment_parts():
 
 def _add_comment(notes, first, last, text: str, stamp: dt.datetime) -> None:
     """What python-docx's `Document.add_comment([first, last], text, author, initials)` adds, dated `stamp`."""
-    if "\n" in text:  # python-docx makes one paragraph per line: let it
+    if "\n" in text or not text:  # one paragraph per line, or no text run: python-docx's own way
         comment = Comments(notes, None).add_comment(text=text, author=AUTHOR, initials=INITIALS)
         comment._comment_elm.date = stamp
         Run(first, None).mark_comment_range(Run(last, None), comment.comment_id)

@@ -173,3 +173,31 @@ def test_a_template_edited_while_the_process_runs_is_prepared_again(tmp_path):
         doc.save(path)
         text = "\n".join(p.text for p in Document(io.BytesIO(engine.render(decision, templates=tmp_path))).paragraphs)
         assert wording.split(" :")[0] in text
+
+
+@pytest.mark.parametrize("text", ["Fondement : CCP.", " espaces autour ", "tabulation\tici", "deux\nlignes", ""])
+def test_a_comment_is_written_as_python_docx_writes_it(text):
+    """clausier builds comments from python-docx's elements made once; the XML is python-docx's own."""
+    import datetime as dt
+
+    from engine._docx_post import AUTHOR, INITIALS, _add_comment
+    from engine._docx_template import PreparedTemplate
+
+    stamp = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+    expected = Document()
+    ours = Document()
+    for doc in (expected, ours):
+        doc.add_paragraph("premier").add_run(" suite")
+        doc.add_paragraph("dernier")
+    runs = [p.runs for p in expected.paragraphs]
+    for _ in range(2):  # the second comment gets the next number
+        comment = expected.add_comment([runs[0][0], runs[1][-1]], text=text, author=AUTHOR, initials=INITIALS)
+        comment._comment_elm.date = stamp
+    buf = io.BytesIO()
+    Document().save(buf)
+    notes = PreparedTemplate(buf.getvalue(), documents.jinja_env()).new_comments()
+    runs = [p.runs for p in ours.paragraphs]
+    for _ in range(2):
+        _add_comment(notes, runs[0][0]._r, runs[1][-1]._r, text, stamp)
+    assert _xml(ours.element.body) == _xml(expected.element.body)
+    assert _xml(notes) == _xml(expected.part._comments_part.element)
