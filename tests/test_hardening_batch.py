@@ -70,13 +70,18 @@ def test_tricky_input_names_stay_inside_the_output_folder(tmp_path, plan):
             assert (out / name).is_file()
 
 
+def _one_market_plan(tmp_path):
+    """A plan folder holding `ecole.json`, and an empty output folder."""
+    folder, out = tmp_path / "plan", tmp_path / "sortie"
+    folder.mkdir()
+    out.mkdir()
+    (folder / "ecole.json").write_text(json.dumps(GOOD), encoding="utf-8")
+    return folder, out
+
+
 def test_an_output_symlink_planted_in_the_output_folder_is_never_followed(tmp_path):
     """A symlink named like an output and pointing outside: the outside file is never written."""
-    folder = tmp_path / "plan"
-    folder.mkdir()
-    (folder / "ecole.json").write_text(json.dumps(GOOD), encoding="utf-8")
-    out = tmp_path / "sortie"
-    out.mkdir()
+    folder, out = _one_market_plan(tmp_path)
     victim = tmp_path / "victime.txt"
     victim.write_text("ne pas toucher", encoding="utf-8")
     os.symlink(victim, out / "ecole.json")
@@ -89,11 +94,7 @@ def test_an_output_symlink_planted_in_the_output_folder_is_never_followed(tmp_pa
 
 def test_a_dangling_symlink_planted_in_the_output_folder_is_not_followed(tmp_path):
     """A dangling symlink named like an output: nothing is created where it points."""
-    folder = tmp_path / "plan"
-    folder.mkdir()
-    (folder / "ecole.json").write_text(json.dumps(GOOD), encoding="utf-8")
-    out = tmp_path / "sortie"
-    out.mkdir()
+    folder, out = _one_market_plan(tmp_path)
     target = tmp_path / "ailleurs.json"
     os.symlink(target, out / "ecole.json")
     result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "-j", "1", "--format", "json", "-q"])

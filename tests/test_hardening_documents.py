@@ -20,6 +20,8 @@ from lxml import etree
 import engine
 from engine.testing import docx_comments, docx_text
 
+from _fields import TEXT_FIELDS, put_text
+
 BASE = {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
         "mode": "condition_execution", "launch_date": "2026-11-24",
         "lots": [{"number": "1", "title": "Lot témoin", "amount": 1_000_000}]}
@@ -47,40 +49,22 @@ HOSTILE = {
     "percent_braces": "100 % {0} %s %(x)s {x!r}",
 }
 
-FIELDS = ("title", "buyer_name", "reference", "facilitator.name", "facilitator.contact", "lots[0].title",
-          "derogation.justification")
-
-
+FIELDS = TEXT_FIELDS
 LABELS = {field: f"«{i}» " for i, field in enumerate(FIELDS)}  # tells the fields apart in the text read back
 LABELS["derogation.justification"] += "justification de plus de vingt caractères : "
 
 
 def _market(field: str, text: str) -> dict:
-    market = {**BASE, "lots": [dict(BASE["lots"][0])]}
     if field == "derogation.justification":
-        market["derogation"] = {"reason": "lien_insuffisant", "justification": "Justification consignée : " + text}
-    elif field.startswith("facilitator."):
-        market.setdefault("facilitator", {})[field.split(".")[1]] = text
-    elif field == "lots[0].title":
-        market["lots"][0]["title"] = text
-    else:
-        market[field] = text
-    return market
+        text = "Justification consignée : " + text
+    return put_text({**BASE, "lots": [dict(BASE["lots"][0])]}, field, text)
 
 
 def _everywhere(text: str) -> dict:
     """A market carrying `text` in every field at once, each copy preceded by its field's label."""
     market = {**BASE, "lots": [dict(BASE["lots"][0])], "facilitator": {}}
     for field in FIELDS:
-        labelled = LABELS[field] + text
-        if field == "derogation.justification":
-            market["derogation"] = {"reason": "lien_insuffisant", "justification": labelled}
-        elif field.startswith("facilitator."):
-            market["facilitator"][field.split(".")[1]] = labelled
-        elif field == "lots[0].title":
-            market["lots"][0]["title"] = labelled
-        else:
-            market[field] = labelled
+        put_text(market, field, LABELS[field] + text)
     return market
 
 

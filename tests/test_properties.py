@@ -18,6 +18,7 @@ import io
 import json
 import unicodedata
 import zipfile
+from typing import get_args
 
 import docx
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -29,7 +30,8 @@ from engine.models import BuyerType, ContractType, DerogationReason, Mode, Proce
 from engine.testing import docx_text
 from engine.validation import load_json, parse_market
 
-from typing import get_args
+from _fields import TEXT_FIELDS, put_text
+
 
 SEGMENTS, PROCEDURES, BUYERS = get_args(Segment), get_args(Procedure), get_args(BuyerType)
 CONTRACTS, RESERVATIONS, MODES, REASONS = get_args(ContractType), get_args(Reservation), get_args(Mode), get_args(DerogationReason)
@@ -191,8 +193,7 @@ def test_any_json_value_as_a_whole_input(value):
 
 # --- document text ---------------------------------------------------------------------------------
 
-DOC_FIELDS = ("title", "buyer_name", "reference", "facilitator.name", "facilitator.contact", "lots[0].title",
-              "derogation.justification")
+DOC_FIELDS = TEXT_FIELDS
 # examples: 2/5 text Word can hold (no C0/C1 controls, no surrogates), 2/5 the same with layout characters
 # and the syntax clausier, Jinja, docxtpl and XML care about, 1/5 anything at all (mostly refused)
 word_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=120)
@@ -209,14 +210,7 @@ def _doc_market(values: dict) -> dict:
               "mode": "condition_execution", "launch_date": "2026-11-24", "facilitator": {},
               "lots": [{"number": "1", "amount": 1_000_000}]}
     for field, text in values.items():
-        if field == "derogation.justification":
-            market["derogation"] = {"reason": "lien_insuffisant", "justification": text}
-        elif field.startswith("facilitator."):
-            market["facilitator"][field.split(".")[1]] = text
-        elif field == "lots[0].title":
-            market["lots"][0]["title"] = text
-        else:
-            market[field] = text
+        put_text(market, field, text)
     return market
 
 
