@@ -19,7 +19,8 @@ def _cite(ref: dict) -> str:
 
 
 def _conclusions(step, kb) -> list[str]:
-    """The step's conclusions in words: facts established, modes admitted or excluded, statements."""
+    """The step's conclusions in words: facts established, modes admitted or excluded (its statements,
+    obligations and warnings, are listed after it in full)."""
     voc = kb.vocabulary
     words = []
     for token in step.asserted:
@@ -32,11 +33,6 @@ def _conclusions(step, kb) -> list[str]:
             words.append(f"le mode « {voc.modes[value].libelle} » est exclu")
         elif kind == "recommande":
             words.append(f"le mode « {voc.modes[value].libelle} » est recommandé")
-        elif kind in ("obligation", "avertissement", "recommandation", "refus"):
-            label = {"obligation": "une obligation", "avertissement": "un avertissement",
-                     "recommandation": "une recommandation", "refus": "un refus"}[kind]
-            if label not in words:
-                words.append(label)
     return words
 
 
@@ -118,7 +114,7 @@ def explain(d: Decision, rulesets=None) -> str:
                 for p in step.parameters
             )
             lines.append(f"   Valeurs appliquées : {values}.")
-        words = [w for w in _conclusions(step, kb) if not w.startswith("un")]
+        words = _conclusions(step, kb)
         if words:
             lines.append(f"   Conclusion : {' ; '.join(words)}.")
         for title, items in (("Obligation", d.obligations), ("Avertissement", d.warnings),
