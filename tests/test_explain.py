@@ -48,3 +48,11 @@ def test_summary_of_a_refusal_gives_the_reason():
     """The summary says the mode is not allowed and why."""
     text = summary(engine.evaluate(dict(BASE, amount=20_000, procedure="sans_publicite", mode="critere_attribution")))
     assert "NON ADMIS" in text and "pas d'offres à comparer" in text
+
+
+def test_every_fact_a_step_establishes_is_stated_in_its_conclusion():
+    """A fact label starting with « une » (« une condition d'exécution sociale est obligatoire ») is stated too."""
+    text = explain(engine.evaluate(dict(BASE, amount=300_000)))
+    end = text.index("(règle ccp_l2112_2_1_condition_sociale_obligatoire)")
+    step = text[text.rindex("(règle ", 0, end):end]
+    assert "Conclusion : une condition d'exécution sociale est obligatoire." in step
