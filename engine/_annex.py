@@ -11,7 +11,7 @@ import datetime as dt
 
 from . import fmt
 from .knowledge import KnowledgeBase
-from .legal import cite_dict
+from .legal import cite_all, cite_dict
 from .models import Decision
 
 _FIELD_LABELS = {
@@ -23,12 +23,11 @@ _FIELD_LABELS = {
 _SUB_LABELS = {
     "insertion": ("Paramètres d'insertion saisis", {
         "rate": ("taux d'insertion", fmt.percent), "labour_share": ("part de main-d'œuvre", fmt.percent),
-        "hourly_cost": ("coût horaire moyen chargé", lambda v: f"{fmt.euros(v)}/h"),
+        "hourly_cost": ("coût horaire moyen chargé", lambda v: fmt.by_unit(v, "eur_par_heure")),
         "hours": ("heures imposées", lambda v: f"{fmt.number(v)} h")}),
     "weights": ("Pondérations saisies", {
-        "price": ("prix ou coût", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %"),
-        "environment": ("environnement", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %"),
-        "insertion": ("insertion", lambda v: f"{fmt.number(v, 0 if float(v).is_integer() else 1)} %")}),
+        "price": ("prix ou coût", fmt.weight), "environment": ("environnement", fmt.weight),
+        "insertion": ("insertion", fmt.weight)}),
     "derogation": ("Dérogation", {"reason": ("motif", str), "justification": ("justification", str)}),
     "facilitator": ("Facilitateur", {"name": ("structure", str), "contact": ("contact", str)}),
 }
@@ -39,22 +38,21 @@ _ORIGIN = {
 }
 
 
-def cite(ref: dict) -> str:
-    """A short citation for the reviewer: « CCP, art. L2112-2 », « Loi n° … », « Guide : DAJ, … »."""
-    return cite_dict(ref)
-
-
-def cite_all(refs: list[dict], flag: str = " (non vérifié)") -> str:
-    return " ; ".join(cite(r) + ("" if r["verified"] else flag) for r in refs)
+def short_calc(h) -> str:
+    """The hours calculation of a lot on one line: « 1 000 000 € × 40 % × 5 % ÷ 30 €/h »."""
+    if "hours" in h.overridden:
+        return "volume fixé par l'acheteur"
+    return (f"{fmt.euros(h.amount)} × {fmt.percent(h.labour_share)} × {fmt.percent(h.rate)} "
+            f"÷ {fmt.euros(h.hourly_cost)}/h")
 
 
 def _value(key: str, value, voc) -> str:
     if key == "amount" or key == "penalty_per_hour":
-        return f"{fmt.euros(value)} HT"
+        return fmt.by_unit(value, "eur_ht")
     if key == "launch_date":
         return fmt.date_fr(dt.date.fromisoformat(str(value)))
     if key == "duration_months":
-        return f"{fmt.number(value)} mois"
+        return fmt.by_unit(value, "mois")
     table = {"segment": voc.segments, "procedure": voc.procedures, "buyer_type": voc.acheteurs,
              "contract_type": voc.contrats, "reserved_for": voc.reservations, "mode": voc.modes}.get(key)
     return table[value].libelle if table else str(value)
@@ -106,15 +104,11 @@ def _hours(decision: Decision) -> dict | None:
     ]
     for lot in decision.lots:
         if lot.hours:
-            lh = lot.hours
-            calc = ("volume fixé par l'acheteur" if "hours" in lh.overridden else
-                    f"{fmt.euros(lh.amount)} × {fmt.percent(lh.labour_share)} × {fmt.percent(lh.rate)} ÷ "
-                    f"{fmt.euros(lh.hourly_cost)}/h")
-            lines.append(f"Lot n° {lot.number} : {calc} = {fmt.number(lh.value)} heures")
+            lines.append(f"Lot n° {lot.number} : {short_calc(lot.hours)} = {fmt.number(lot.hours.value)} heures")
     if decision.lots:
         lines.append("Marché alloti : l'engagement est fixé lot par lot, chaque lot étant calculé avec les valeurs "
                      "de son propre segment ; le total ci-dessus, calculé sur le marché entier, n'est qu'indicatif.")
-    return {"formule": h.formula[:1].upper() + h.formula[1:] + ".", "lignes": lines}
+    return {"formule": fmt.cap(h.formula) + ".", "lignes": lines}
 
 
 def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
@@ -123,7 +117,7 @@ def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
     for step in decision.trace:
         for r in step.references:
             if not r["verified"]:
-                out.append(f"Référence non vérifiée : {cite(r)} — {r['title']} (règle {step.rule})")
+                out.append(f"Référence non vérifiée : {cite_dict(r)} — {r['title']} (règle {step.rule})")
         for p in step.parameters:
             if not p.verified:
                 out.append(f"Valeur non vérifiée : {p.name} = {p.value} (règle {step.rule})")
@@ -163,7 +157,7 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
     for r in decision.references:
         tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
         flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
-        head = cite(r) if not r["article"] else f"{cite(r)} : {r['title']}"
+        head = cite_dict(r) if not r["article"] else f"{cite_dict(r)} : {r['title']}"
         references.append(f"{head}{tail}{flag}")
     return {
         "marche": _market_rows(decision, kb),

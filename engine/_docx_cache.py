@@ -15,29 +15,19 @@ from typing import Callable
 
 import jinja2
 
-_MAX_ENTRIES = 256  # a few templates × (body, headers, footers, properties): far below this
 _LOCK = threading.Lock()
 
 
-def _remember(cache: dict, key, make):
-    value = cache.get(key)
-    if value is None:
-        value = make()
-        with _LOCK:
-            if len(cache) >= _MAX_ENTRIES:  # organisation templates could be many: stay bounded
-                cache.pop(next(iter(cache)))
-            cache[key] = value
-    return value
-
-
 class CachingEnvironment(jinja2.Environment):
-    """A Jinja environment whose `from_string` compiles each distinct source once."""
+    """A Jinja environment whose `from_string` reuses the code another process compiled for a source.
+
+    Compiled templates are kept for the process by `_docx_template.PreparedTemplate`, not here.
+    """
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's signature
         if globals or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        compiled = self.__dict__.setdefault("_clausier_compiled", {})
-        return _remember(compiled, source, lambda: self._load(source))
+        return self._load(source)
 
     def _load(self, source: str) -> jinja2.Template:
         """Compile `source`, reusing the Python code a previous process compiled for it (cold starts).

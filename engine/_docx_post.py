@@ -103,8 +103,8 @@ def _split_run(r, start: int, end: int):
     return mid
 
 
-def _highlight_blanks(p) -> int:
-    count = 0
+def _highlight_blanks(p) -> None:
+    """Put each `[à compléter : …]` of the paragraph's runs in a yellow run of its own."""
     changed = True
     while changed:
         changed = False
@@ -114,10 +114,8 @@ def _highlight_blanks(p) -> int:
             match = BLANK.search(_text(r))
             if match:
                 Run(_split_run(r, match.start(), match.end()), None).font.highlight_color = WD_COLOR_INDEX.YELLOW
-                count += 1
                 changed = True
                 break
-    return count
 
 
 class _Body:
@@ -214,7 +212,7 @@ def finish(rendered: Rendered, decision: Decision, comments: dict[str, str]) -> 
         end = [r for r in _runs(last) if _text(r)]
         if block in comments and start and end:
             if notes is None:
-                notes = rendered.prepared.new_comments()
+                notes = copy.deepcopy(_comment_parts()[0])
             _add_comment(notes, start[0], end[-1], comments[block], stamp)
     for p in body.blanks:
         _highlight_blanks(p)
@@ -230,17 +228,17 @@ _COMMENT_PARTS: list = []
 
 
 def _comment_parts():
-    """python-docx's elements for one comment, made once: the `w:comment` (a paragraph with the
-    annotation mark and a text run), the range start, the range end and the reference run."""
+    """python-docx's elements for comments, made once: an empty `w:comments` part, a `w:comment` (a
+    paragraph with the annotation mark and a text run), the range start, the range end and the
+    reference run."""
     if not _COMMENT_PARTS:
-        comment = Comments(parse_xml(CommentsPart._default_comments_xml()), None).add_comment(
-            text="x", author=AUTHOR, initials=INITIALS)
+        empty = parse_xml(CommentsPart._default_comments_xml())
+        comment = Comments(copy.deepcopy(empty), None).add_comment(text="x", author=AUTHOR, initials=INITIALS)
         r = OxmlElement("w:p").add_r()
         r.insert_comment_range_start_above(0)
         r.insert_comment_range_end_and_reference_below(0)
-        parent = r.getparent()
-        start, _, end, reference = list(parent)
-        _COMMENT_PARTS[:] = [comment._comment_elm, start, end, reference]
+        start, _, end, reference = list(r.getparent())
+        _COMMENT_PARTS[:] = [empty, comment._comment_elm, start, end, reference]
     return _COMMENT_PARTS
 
 
@@ -251,7 +249,7 @@ def _add_comment(notes, first, last, text: str, stamp: dt.datetime) -> None:
         comment._comment_elm.date = stamp
         Run(first, None).mark_comment_range(Run(last, None), comment.comment_id)
         return
-    proto, start, end, reference = _comment_parts()
+    _, proto, start, end, reference = _comment_parts()
     number = str(len(notes))  # python-docx numbers comments 0, 1, 2… (max + 1)
     comment = copy.deepcopy(proto)
     comment.set(_W_ID, number)

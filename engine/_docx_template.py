@@ -18,7 +18,7 @@ import copy
 import io
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import jinja2
 from docx import Document
@@ -27,7 +27,6 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 from docx.oxml.parser import element_class_lookup, parse_xml
-from docx.parts.comments import CommentsPart
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
@@ -90,7 +89,7 @@ class Rendered:
     stories: dict[str, object]          # header and footer member name -> root element
     properties: object                  # cp:coreProperties, as in the template
     property_values: dict[str, str]     # the text properties docxtpl renders, rendered
-    footnotes: dict[str, bytes] = field(default_factory=dict)
+    footnotes: dict[str, bytes]         # footnotes member name -> rendered XML (written as rendered)
 
     @property
     def body(self):
@@ -134,8 +133,7 @@ class PreparedTemplate:
         for style in part.styles._element.iterchildren(qn("w:style")):
             found = part.get_style(style.styleId, WD_STYLE_TYPE.PARAGRAPH)
             self._headings[style.styleId] = _is_heading_name(found.name if found is not None else "")
-        self.comments_member = "word/comments.xml"
-        self._comments = parse_xml(CommentsPart._default_comments_xml())
+        self.comments_member = "word/comments.xml"  # python-docx's CommentsPart.default
 
     @staticmethod
     def _compile(env: jinja2.Environment, tpl: DocxTemplate, xml: str, member: str) -> _Part:
@@ -177,10 +175,6 @@ class PreparedTemplate:
     def is_heading(self, style_id: str | None) -> bool:
         """Whether a paragraph of that style is a heading (python-docx's style resolution, done once)."""
         return self._headings.get(style_id, self._heading_default) if style_id else self._heading_default
-
-    def new_comments(self):
-        """An empty `w:comments` element, as python-docx creates it."""
-        return copy.deepcopy(self._comments)
 
     def members(self, with_comments: bool) -> list[Member]:
         """The zip members python-docx would write, in its order; rendered ones are replaced by name."""

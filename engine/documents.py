@@ -15,14 +15,14 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 
 from . import fmt
-from ._annex import annex_context, cite_all
+from ._annex import annex_context, short_calc
 from ._docx_cache import shared_env
 from ._docx_post import finish
 from ._docx_template import PreparedTemplate, keep_docxtpl_escapes
 from ._resources import templates_dir
 from .errors import DocumentError, NotAllowed
 from .knowledge import KnowledgeBase, knowledge
-from .legal import CODE_NAMES
+from .legal import CODE_NAMES, cite_all
 from .models import MARKET_SCOPE, Decision
 
 _LOCK = threading.Lock()
@@ -39,7 +39,17 @@ def jinja_env() -> jinja2.Environment:
 
 def template_name(decision: Decision) -> str:
     """`public_<mode>.docx` or `prive_<mode>.docx`."""
-    return f"{'public' if decision.public else 'prive'}_{decision.mode}.docx"
+    return _name(decision.public, decision.mode)
+
+
+def template_names(rulesets=None) -> tuple[str, ...]:
+    """Every template a folder of templates holds: public ones first, modes in the vocabulary's order."""
+    modes = knowledge(rulesets).vocabulary.modes
+    return tuple(_name(public, mode) for public in (True, False) for mode in modes)
+
+
+def _name(public: bool, mode: str) -> str:
+    return f"{'public' if public else 'prive'}_{mode}.docx"
 
 
 def _prepared(path: Path) -> PreparedTemplate:
@@ -60,8 +70,6 @@ def _prepared(path: Path) -> PreparedTemplate:
             return cached[1]
         try:
             prepared = PreparedTemplate(path.read_bytes(), shared_env(jinja_env))
-        except jinja2.TemplateError:
-            raise
         except OSError as exc:
             raise DocumentError(path.name, f"modèle illisible : {exc.strerror or exc}") from None
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
@@ -86,12 +94,11 @@ def preload(templates: str | Path | None = None, rulesets=None) -> None:
     its own. A missing or broken template is left for `render` to report, market by market.
     """
     folder = Path(templates) if templates else templates_dir()
-    for mode in knowledge(rulesets).vocabulary.modes:
-        for side in ("public", "prive"):
-            try:
-                _prepared(folder / f"{side}_{mode}.docx").members(with_comments=True)
-            except Exception:  # noqa: BLE001 - reported by render() for the markets that need it
-                continue
+    for name in template_names(rulesets):
+        try:
+            _prepared(folder / name).members(with_comments=True)
+        except Exception:  # noqa: BLE001 - reported by render() for the markets that need it
+            continue
 
 
 def render(decision: Decision, templates: str | Path | None = None, *, annex: bool = True,
@@ -113,37 +120,31 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     kb = knowledge(rulesets)
     folder = Path(templates) if templates else templates_dir()
     name = template_name(decision)
-    context = build_context(decision, kb, annex=annex, comments=comments)
+    trace = _Trace(decision)
+    context = build_context(decision, kb, annex=annex, comments=comments, trace=trace)
     try:
         rendered = _prepared(folder / name).render(context)
     except jinja2.UndefinedError as exc:
         raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}", _around(exc)) from None
     except jinja2.TemplateError as exc:
         raise DocumentError(name, f"erreur de modèle : {exc}", _around(exc)) from None
-    return finish(rendered, decision, comment_texts(decision) if comments else {})
+    return finish(rendered, decision, _comment_texts(trace) if comments else {})
 
 
 # --- context -------------------------------------------------------------------------------------
-
-MARKET = MARKET_SCOPE
-
 
 def _blank(what: str) -> str:
     return f"[à compléter : {what}]"
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def in_scope(step, scope: str = MARKET) -> bool:
+def in_scope(step, scope: str = MARKET_SCOPE) -> bool:
     """Whether a trace step belongs to `scope` (« marché » or « lot N »)."""
-    if scope == MARKET:
+    if scope == MARKET_SCOPE:
         return not step.scope.startswith("lot ")
     return step.scope == scope
 
 
-def block_steps(decision: Decision, scope: str = MARKET) -> dict[str, list]:
+def block_steps(decision: Decision, scope: str = MARKET_SCOPE) -> dict[str, list]:
     """For each clause block, the rules that selected it in `scope`, the most specific first.
 
     A rule that selects a single block (« publics éligibles ») explains it better than a rule that
@@ -163,7 +164,32 @@ def block_steps(decision: Decision, scope: str = MARKET) -> dict[str, list]:
     def width(step):
         return sum(t.startswith("bloc:") for t in step.asserted)
 
-    return {b: [s for s in steps if width(s) == min(map(width, steps))] for b, steps in found.items()}
+    out = {}
+    for block, steps in found.items():
+        narrowest = min(map(width, steps))
+        out[block] = [s for s in steps if width(s) == narrowest]
+    return out
+
+
+class _Trace:
+    """A decision's trace read once per document: the blocks and parameters of each scope."""
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        self._blocks: dict[str, dict] = {}
+        self._params: dict[str, dict] = {}
+
+    def blocks(self, scope: str = MARKET_SCOPE) -> dict[str, list]:
+        if scope not in self._blocks:
+            self._blocks[scope] = block_steps(self.decision, scope)
+        return self._blocks[scope]
+
+    def params(self, scope: str = MARKET_SCOPE) -> dict:
+        """The parameters the rules of `scope` applied, by name."""
+        if scope not in self._params:
+            self._params[scope] = {p.name: p for step in self.decision.trace if in_scope(step, scope)
+                                   for p in step.parameters}
+        return self._params[scope]
 
 
 def _with(prep: str, phrase: str) -> str:
@@ -213,43 +239,37 @@ def _basis_forms(refs) -> dict[str, str]:
             "a": _join([_with("à", p) for p in phrases])}
 
 
-def _bases(decision: Decision, kb: KnowledgeBase, scope: str = MARKET) -> dict[str, dict[str, str]]:
-    """For each block selected in `scope`, the binding texts behind it, in three grammatical forms."""
+def _bases(trace: _Trace, kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """For each block selected for the market, the binding texts behind it, in three grammatical forms."""
     out = {}
-    for block, steps in block_steps(decision, scope).items():
+    for block, steps in trace.blocks().items():
         refs = list(dict.fromkeys(kb.references[i] for s in steps for i in kb.rule_index[s.rule].references))
         binding = [r for r in refs if r.binding] or refs
         out[block] = _basis_forms(binding)
     return out
 
 
-def _primary(decision: Decision, kb: KnowledgeBase, block: str, scope: str = MARKET):
+def _primary(trace: _Trace, kb: KnowledgeBase, block: str, scope: str = MARKET_SCOPE):
     """The first reference of the rule that selected `block`: the article a notice must cite."""
-    steps = block_steps(decision, scope).get(block)
+    steps = trace.blocks(scope).get(block)
     return kb.references[kb.rule_index[steps[0].rule].references[0]] if steps else None
 
 
-def _ref_of(kb: KnowledgeBase, public: dict):
-    """The catalogue entry behind a reference's public form (as stored in the trace)."""
-    for r in kb.references.values():
-        if (r.code, r.article, r.title) == (public["code"], public["article"], public["title"]):
-            return r
-    return None
+def _block_statement(trace: _Trace, block: str, statements) -> str:
+    """The text of the first of `statements` made by a rule that selected `block`, or ""."""
+    rules = {s.rule for s in trace.blocks().get(block, [])}
+    return next((s.text for s in statements if s.rule in rules), "")
 
 
-def _params(decision: Decision, scope: str = MARKET) -> dict:
-    return {p.name: p for step in decision.trace if in_scope(step, scope) for p in step.parameters}
+def _block_parameter(trace: _Trace, block: str):
+    """The first parameter applied by a rule that selected `block`, or None."""
+    return next((p for s in trace.blocks().get(block, []) for p in s.parameters), None)
 
 
-def _short_calc(h) -> str:
-    if "hours" in h.overridden:
-        return "volume fixé par l'acheteur"
-    return (f"{fmt.euros(h.amount)} × {fmt.percent(h.labour_share)} × {fmt.percent(h.rate)} "
-            f"÷ {fmt.euros(h.hourly_cost)}/h")
-
-
-def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, comments: bool = True) -> dict:
+def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, comments: bool = True,
+                  trace: _Trace | None = None) -> dict:
     """Every variable a template may use (documented in docs/template-context.md)."""
+    trace = trace or _Trace(decision)
     voc = kb.vocabulary
     m = decision.market
     public = decision.public
@@ -260,12 +280,12 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "acheteur_libelle": "Acheteur" if public else "Société cliente",
         "reference": m.get("reference") or _blank("référence"),
         "montant": fmt.euros(m["amount"]),
-        "contrat": _cap(voc.contrats[m["contract_type"]].libelle) if public else "Contrat",
+        "contrat": fmt.cap(voc.contrats[m["contract_type"]].libelle) if public else "Contrat",
         "procedure": voc.procedures[m["procedure"]].libelle,
         "segment": voc.segments[decision.segment].libelle.lower(),
         "support": voc.segments[decision.segment].libelle.lower(),
         "cpv_mention": f" (code CPV {m['cpv']})" if m.get("cpv") else "",
-        "duree": f"{fmt.number(m['duration_months'])} mois" if m.get("duration_months") else _blank("durée"),
+        "duree": fmt.by_unit(m["duration_months"], "mois") if m.get("duration_months") else _blank("durée"),
         "designation": voc.contrats[m["contract_type"]].designation,
         "titulaire": voc.contrats[m["contract_type"]].titulaire,
         "role_acheteur": voc.contrats[m["contract_type"]].acheteur,
@@ -277,11 +297,12 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     if weight is None:
         weight = kb.params.value(kb.index.criterion_weight_parameter, decision.launch_date).value
     blocks = set(decision.blocks)
-    bases = _bases(decision, kb)
-    params = _params(decision)
+    bases = _bases(trace, kb)
+    reserved_lots = _reserved_lots(trace, kb)
+    pme = _block_parameter(trace, "part_pme")
     return {
         "doc": {
-            "sous_titre": _cap(mode_entry.libelle if public else mode_entry.libelle_prive),
+            "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
             "date_droit": fmt.date_fr(decision.launch_date),
             "date_origine": {
                 "launch_date": "date de lancement de la consultation",
@@ -297,7 +318,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         },
         "marche": marche,
         "heures": _hours(decision),
-        "lots": _lots(decision, kb),
+        "lots": _lots(decision, kb, reserved_lots),
         "blocs": {b: b in blocks for b in kb.known_blocks},
         "bases": {b: f["nu"] for b, f in bases.items()},
         "bases_de": {b: f["de"] for b, f in bases.items()},
@@ -307,19 +328,18 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
             "contact": facil.get("contact") or _blank("courriel et téléphone du facilitateur"),
         },
         "penalite": {
-            "montant": f"{fmt.euros(penalty)} HT" if penalty else _blank(
+            "montant": fmt.by_unit(penalty, "eur_ht") if penalty else _blank(
                 f"montant en € HT ; valeur indicative de pratique, non vérifiée : {fmt.euros(suggested)}"),
             "suivi": _blank("montant en € HT"),
         },
         "derogation": _derogation(m, voc),
-        "reserve": _reservation(decision, kb),
-        "pme": {"part": next((fmt.percent(params[n].value) for n in ("partenariat.part_pme_min", "global.part_pme_min")
-                              if n in params), _blank("part minimale"))},
+        "reserve": _reservation(trace, kb, reserved_lots),
+        "pme": {"part": fmt.percent(pme.value) if pme else _blank("part minimale")},
         "criteres": _criteria(decision, m, weight, kb),
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
         "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
-        "oeth": {"texte": next((s.text for s in decision.recommendations if s.rule == "oeth_deduction_achats_ea_esat"), "")},
+        "oeth": {"texte": _block_statement(trace, "oeth", decision.recommendations)},
         "annexe": annex_context(decision, kb) if annex else False,
     }
 
@@ -332,7 +352,7 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
     def w(value):
         if ranked:
             return _blank("rang")
-        return f"{fmt.number(value, 0 if float(value).is_integer() else 1)} %" if value is not None else _blank("pondération en %")
+        return fmt.weight(value) if value is not None else _blank("pondération en %")
 
     insertion = ("Performances en matière d'insertion professionnelle des publics en difficulté", w(weight))
     if decision.mode == "objet_marche":
@@ -362,7 +382,7 @@ def _review_help(annex: bool, comments: bool) -> str:
         parts.append("les commentaires en marge donnent la règle et l'article qui fondent chaque paragraphe")
     if annex:
         parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces du marché")
-    return (" " + _cap(" ; ".join(parts)) + ".") if parts else ""
+    return (" " + fmt.cap(" ; ".join(parts)) + ".") if parts else ""
 
 
 def _hours(decision: Decision) -> dict:
@@ -378,9 +398,9 @@ def _hours(decision: Decision) -> dict:
     return {"valeur": fmt.number(h.value), "calcul": calc}
 
 
-def _lots(decision: Decision, kb: KnowledgeBase) -> list[dict]:
+def _lots(decision: Decision, kb: KnowledgeBase, reserved_lots: list[dict]) -> list[dict]:
     voc = kb.vocabulary
-    reserved = {r["numero"]: r for r in _reserved_lots(decision, kb)}
+    reserved = {r["numero"]: r for r in reserved_lots}
     return [
         {
             "numero": lot.number,
@@ -388,7 +408,7 @@ def _lots(decision: Decision, kb: KnowledgeBase) -> list[dict]:
             "montant": fmt.euros(lot.amount),
             "mode": voc.modes[lot.mode].libelle if lot.mode else "—",
             "heures": f"{fmt.number(lot.hours.value)} h" if lot.hours else "—",
-            "calcul": _short_calc(lot.hours) if lot.hours else "—",
+            "calcul": short_calc(lot.hours) if lot.hours else "—",
             "reserve": f"réservé aux {reserved[lot.number]['beneficiaires']}" if lot.number in reserved else "",
         }
         for lot in decision.lots
@@ -402,17 +422,22 @@ def _derogation(m: dict, voc) -> dict:
     return {"motif": voc.derogations[d["reason"]].libelle, "justification": d["justification"]}
 
 
-def _reservation_terms(decision: Decision, kb: KnowledgeBase, reservation: str, scope: str) -> dict:
-    """What a notice says about a reservation decided in `scope`: beneficiaries, article, share."""
+_NO_RESERVATION = {"beneficiaires": "", "travailleurs": "", "proportion_phrase": "", "article": "", "article_de": "",
+                   "mention": ""}
+
+
+def _reservation_terms(trace: _Trace, kb: KnowledgeBase, reservation: str, scope: str, subject: str) -> dict:
+    """What a notice says about a reservation decided in `scope` for `subject` (« Marché », « Lot n° 2 »):
+    beneficiaries, article, share. Same keys as _NO_RESERVATION."""
     entry = kb.vocabulary.reservations[reservation]
-    share = _params(decision, scope).get("reserves.proportion_minimale")
+    share = trace.params(scope).get("reserves.proportion_minimale")
     proportion = ""
     if share is not None and entry.travailleurs:
-        basis = [r for r in (_ref_of(kb, d) for d in share.references) if r is not None]
+        basis = [kb.references[i] for i in kb.params.value(share.name, trace.decision.launch_date).references]
         lead = f"Conformément {_basis_forms(basis)['a']}, l" if basis else "L"
         proportion = (f"{lead}es opérateurs économiques candidats emploient au moins {fmt.percent(share.value)} "
                       f"de travailleurs {entry.travailleurs}.")
-    primary = _primary(decision, kb, "reserve", scope) or _primary(decision, kb, "reserve_ess", scope)
+    primary = _primary(trace, kb, "reserve", scope) or _primary(trace, kb, "reserve_ess", scope)
     article = reference_phrases([primary])[0] if primary else _blank("article de réservation")
     return {
         "article_de": _with("de", article),
@@ -420,45 +445,43 @@ def _reservation_terms(decision: Decision, kb: KnowledgeBase, reservation: str, 
         "travailleurs": entry.travailleurs,
         "proportion_phrase": proportion,
         "article": article,
-        "mention": f"Marché réservé, en application {_with('de', article)}, aux {entry.libelle}"
+        "mention": f"{subject} réservé, en application {_with('de', article)}, aux {entry.libelle}"
                    + (" et aux structures équivalentes" if entry.travailleurs else "") + ".",
     }
 
 
-def _reserved_lots(decision: Decision, kb: KnowledgeBase) -> list[dict]:
+def _reserved_lots(trace: _Trace, kb: KnowledgeBase) -> list[dict]:
+    decision = trace.decision
     out = []
     lots_input = {str(lot["number"]): lot for lot in decision.market.get("lots") or []}
     for lot in decision.lots:
         reservation = (lots_input.get(lot.number) or {}).get("reserved_for") or decision.market.get("reserved_for")
         if "reserve" not in lot.blocks or not reservation:
             continue
-        terms = _reservation_terms(decision, kb, reservation, f"lot {lot.number}")
-        terms["mention"] = terms["mention"].replace("Marché réservé", f"Lot n° {lot.number} réservé", 1)
+        terms = _reservation_terms(trace, kb, reservation, f"lot {lot.number}", f"Lot n° {lot.number}")
         out.append({"numero": lot.number, "titre": lot.title or _blank("intitulé du lot"), **terms})
     return out
 
 
-def _reservation(decision: Decision, kb: KnowledgeBase) -> dict:
-    reservation = decision.market.get("reserved_for")
-    duree = _params(decision).get("reserves.ess_duree_max_mois")
-    terms = (_reservation_terms(decision, kb, reservation, MARKET) if reservation else
-             {"beneficiaires": "", "travailleurs": "", "proportion_phrase": "", "article": "", "article_de": "",
-              "mention": ""})
+def _reservation(trace: _Trace, kb: KnowledgeBase, reserved_lots: list[dict]) -> dict:
+    reservation = trace.decision.market.get("reserved_for")
+    duree = trace.params().get("reserves.ess_duree_max_mois")
+    terms = (_reservation_terms(trace, kb, reservation, MARKET_SCOPE, "Marché") if reservation else _NO_RESERVATION)
     return {
         **terms,
-        "duree_max": f"{fmt.number(duree.value)} mois" if duree else _blank("durée maximale"),
-        "lots": _reserved_lots(decision, kb),
+        "duree_max": fmt.by_unit(duree.value, "mois") if duree else _blank("durée maximale"),
+        "lots": reserved_lots,
     }
 
 
-def comment_texts(decision: Decision) -> dict[str, str]:
+def _comment_texts(trace: _Trace) -> dict[str, str]:
     """For each block of the market, the Word comment a reviewer sees in the margin: rule and basis."""
     def text(steps):
         return " ".join(f"Fondement : {cite_all(s.references, ' (POINT NON VÉRIFIÉ)') or 'pratique'}. "
                         f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
 
-    texts = {block: text(steps) for block, steps in block_steps(decision).items()}
-    lot_steps = [s for lot in decision.lots for s in block_steps(decision, f"lot {lot.number}").get("reserve", [])]
+    texts = {block: text(steps) for block, steps in trace.blocks().items()}
+    lot_steps = [s for lot in trace.decision.lots for s in trace.blocks(f"lot {lot.number}").get("reserve", [])]
     if lot_steps:
         texts["reserve_lots"] = text(list({s.rule: s for s in lot_steps}.values()))
     return texts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import fmt
 from .knowledge import knowledge
-from .legal import cite_dict
+from .legal import cite_all
 from .models import MARKET_SCOPE, Decision
 
 _ORIGIN = {
@@ -12,10 +12,6 @@ _ORIGIN = {
     "option": "date indiquée avec --date",
     "aujourd_hui": "date du jour, faute de date de lancement",
 }
-
-
-def _cite(ref: dict) -> str:
-    return cite_dict(ref) + ("" if ref["verified"] else " (point non vérifié)")
 
 
 def _conclusions(step, kb) -> list[str]:
@@ -106,7 +102,7 @@ def explain(d: Decision, rulesets=None) -> str:
         scope = f" [{step.scope}]" if step.scope != MARKET_SCOPE else ""
         lines.append(f"{i}. {step.label}{scope}.")
         lines.append(f"   Règle : {step.text}")
-        lines.append(f"   Fondement : {' ; '.join(_cite(r) for r in step.references)}.")
+        lines.append(f"   Fondement : {cite_all(step.references, ' (point non vérifié)')}.")
         if step.parameters:
             values = "; ".join(
                 f"{_lower_first(kb.params.get(p.name).description) if p.name in kb.params else p.name} : "

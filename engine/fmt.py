@@ -43,6 +43,16 @@ def hours(value: float) -> str:
     return f"{number(value)}{NBSP}h"
 
 
+def weight(value: float) -> str:
+    """A criterion weight given in percent, as typed in the criteria table: 60 -> '60 %', 12.5 -> '12,5 %'."""
+    return f"{number(value, 0 if float(value).is_integer() else 1)} %"
+
+
+def cap(text: str) -> str:
+    """The text with its first letter in capital."""
+    return text[:1].upper() + text[1:]
+
+
 def date_fr(value: dt.date) -> str:
     """2026-11-24 -> '24 novembre 2026' ('1er' for the first day)."""
     day = "1er" if value.day == 1 else str(value.day)

@@ -81,6 +81,11 @@ def cite_dict(ref: dict) -> str:
     return cite(ref["code"], ref["article"], ref["title"])
 
 
+def cite_all(refs: list[dict], flag: str = " (non vérifié)") -> str:
+    """Citations of public-form references, « ; »-separated, each unverified one followed by `flag`."""
+    return " ; ".join(cite_dict(r) + ("" if r["verified"] else flag) for r in refs)
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     code: str

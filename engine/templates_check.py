@@ -13,7 +13,6 @@ No I/O beyond reading the templates; the CLI prints the result (`clausier templa
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +20,10 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
+from ._docx_post import MARKER
 from ._resources import templates_dir
 from .knowledge import knowledge
 
-TEMPLATE_NAMES = tuple(f"{kind}_{mode}.docx" for kind in ("public", "prive")
-                       for mode in ("condition_execution", "critere_attribution", "objet_marche"))
-_MARKER = re.compile(r"⟦([a-z0-9_]+)⟧")
 _LOOP_NAMES = {"loop"}
 
 # Markets whose contexts, merged, show every variable the context can hold (all modes, both buyer kinds,
@@ -180,7 +177,7 @@ def _markers(data: bytes) -> set[str]:
     doc = Document(io.BytesIO(data))
     texts = [p.text for p in doc.paragraphs]
     texts += [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
-    return {m for text in texts for m in _MARKER.findall(text)}
+    return {m for text in texts for m in MARKER.findall(text)}
 
 
 def check_template(name: str, data: bytes, context: dict, reference: bytes | None, env) -> list[Problem]:
@@ -216,15 +213,15 @@ def check_template(name: str, data: bytes, context: dict, reference: bytes | Non
 
 
 def check_templates(folder: str | Path, rulesets=None) -> dict[str, list[Problem]]:
-    """For each of the six template names, the problems found in `folder` (empty list: the template is fine)."""
-    from .documents import jinja_env
+    """For each template name, the problems found in `folder` (empty list: the template is fine)."""
+    from .documents import jinja_env, template_names
 
     folder = Path(folder)
     context = reference_context(rulesets)
     env = jinja_env()
     ours = templates_dir()
     out: dict[str, list[Problem]] = {}
-    for name in TEMPLATE_NAMES:
+    for name in template_names(rulesets):
         path = folder / name
         if not path.is_file():
             out[name] = [Problem(name, "absent", f"modèle absent de {folder}")]

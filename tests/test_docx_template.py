@@ -9,6 +9,7 @@ line breaks and tabs in a value (its listing), pictures (its drawing ids) and fo
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import json
 import re
@@ -180,8 +181,7 @@ def test_a_comment_is_written_as_python_docx_writes_it(text):
     """clausier builds comments from python-docx's elements made once; the XML is python-docx's own."""
     import datetime as dt
 
-    from engine._docx_post import AUTHOR, INITIALS, _add_comment
-    from engine._docx_template import PreparedTemplate
+    from engine._docx_post import AUTHOR, INITIALS, _add_comment, _comment_parts
 
     stamp = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
     expected = Document()
@@ -193,9 +193,7 @@ def test_a_comment_is_written_as_python_docx_writes_it(text):
     for _ in range(2):  # the second comment gets the next number
         comment = expected.add_comment([runs[0][0], runs[1][-1]], text=text, author=AUTHOR, initials=INITIALS)
         comment._comment_elm.date = stamp
-    buf = io.BytesIO()
-    Document().save(buf)
-    notes = PreparedTemplate(buf.getvalue(), documents.jinja_env()).new_comments()
+    notes = copy.deepcopy(_comment_parts()[0])
     runs = [p.runs for p in ours.paragraphs]
     for _ in range(2):
         _add_comment(notes, runs[0][0]._r, runs[1][-1]._r, text, stamp)

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from cli import cli
-from engine.templates_check import TEMPLATE_NAMES, check_templates, reference_context
+from engine.documents import template_names
+from engine.templates_check import check_templates, reference_context
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -28,7 +29,7 @@ def _builder():
 def test_committed_templates_are_exactly_what_the_build_script_produces(tmp_path):
     """templates/build_templates.py is the single source: the .docx files are its byte-stable output."""
     written = _builder().build(tmp_path)
-    assert sorted(p.name for p in written) == sorted(TEMPLATE_NAMES)
+    assert sorted(p.name for p in written) == sorted(template_names())
     for path in written:
         assert path.read_bytes() == (TEMPLATES / path.name).read_bytes(), (
             f"{path.name} diffère de la sortie du script : python templates/build_templates.py")
