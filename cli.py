@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 domain refusal (mode not allowed, file exists, ruleset 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -46,22 +47,22 @@ class Refused(click.ClickException):
 
 def _read_market(source: str, as_json: bool = False) -> tuple[bytes, str]:
     """The raw bytes of MARCHE (a file or `-`), at most the size limit plus one byte (never a whole endless stream)."""
-    from engine.validation import MAX_BYTES, safe
+    from engine.errors import FieldProblem, InputError
+    from engine.validation import MAX_BYTES, read_market_file, safe
 
     if source == "-":
         return sys.stdin.buffer.read(MAX_BYTES + 1), "entrée standard"
     shown = safe(source, 200)
 
     def problem(message: str) -> InputProblem:
-        payload = {"erreur": "entree_invalide", "source": shown, "problemes": [{"champ": "$", "message": message}]}
+        payload = InputError([FieldProblem("$", message)], shown).as_dict()
         return InputProblem(f"{shown} : {message}", payload, as_json)
 
     path = Path(source)
     if path.is_dir():
         raise problem("est un dossier, un fichier JSON est attendu")
     try:
-        with open(path, "rb") as fh:
-            return fh.read(MAX_BYTES + 1), shown
+        return read_market_file(path), shown
     except FileNotFoundError:
         raise problem("fichier introuvable") from None
     except PermissionError:
@@ -79,7 +80,7 @@ def _iso_date(ctx, param, value):
         raise click.BadParameter(f"date ISO attendue (AAAA-MM-JJ), reçu « {value} »") from None
 
 
-def _engine_call(ctx, fn, *args, as_json=False, **kwargs):
+def _engine_call(fn, *args, as_json=False, **kwargs):
     """Run an engine function, turning its errors into CLI errors with French messages.
 
     The engine's exception stays attached as the cause: `main()` prints its traceback with --debug, and the
@@ -92,11 +93,8 @@ def _engine_call(ctx, fn, *args, as_json=False, **kwargs):
     except engine.InputError as exc:
         raise InputProblem(str(exc), exc.as_dict(), as_json) from exc
     except engine.NoApplicableVersion as exc:
-        payload = {"erreur": "date_non_couverte", "problemes": [{"champ": "launch_date", "message": str(exc)}]}
-        raise InputProblem(f"launch_date : {exc}", payload, as_json) from exc
-    except engine.NotAllowed as exc:
-        raise Refused(str(exc)) from exc
-    except engine.EngineError as exc:
+        raise InputProblem(exc.located(), exc.as_dict(), as_json) from exc
+    except engine.EngineError as exc:  # NotAllowed, RulesetError, DocumentError…
         raise Refused(str(exc)) from exc
 
 
@@ -106,8 +104,8 @@ def _evaluate(ctx, market: str, date, as_json=False):
     data, source = _read_market(market, as_json)
     from engine.validation import parse_market
 
-    parsed = _engine_call(ctx, parse_market, data, source, as_json=as_json)
-    return _engine_call(ctx, engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
+    parsed = _engine_call(parse_market, data, source, as_json=as_json)
+    return _engine_call(engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
 
 
 def write_atomically(path: Path, data: bytes, force: bool) -> None:
@@ -117,7 +115,7 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
     """
     from engine._files import remove_stale_parts, write_atomically as write
 
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise Refused(f"{folder} : dossier de sortie introuvable")
     remove_stale_parts(folder)
@@ -127,13 +125,6 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
         raise Refused(f"{path} existe déjà : utilisez --force pour le remplacer") from None
     except OSError as exc:
         raise Refused(f"{path} : écriture impossible ({exc.strerror or exc})") from exc
-
-
-def remove_stale_parts(folder: Path) -> list[Path]:
-    """See engine._files.remove_stale_parts (kept here for the CLI's callers)."""
-    from engine._files import remove_stale_parts as remove
-
-    return remove(folder)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,7 +138,7 @@ def cli(ctx, debug, rulesets):
 
     Les règles appliquées sont celles en vigueur à la date de lancement de la consultation.
     """
-    ctx.obj = {"debug": debug, "rulesets": rulesets}
+    ctx.obj = {"rulesets": rulesets}  # --debug is read by main(), which handles the errors
 
 
 MARKET = click.argument("market", metavar="MARCHE")
@@ -185,7 +176,6 @@ def evaluate(ctx, market, date, fmt):
 @click.pass_context
 def generate(ctx, market, date, output, force, templates, no_annex, no_comments):
     """Écrit la clause Word (.docx) du mode demandé, ou du mode recommandé."""
-    import engine
     from engine.documents import render
 
     if output is None:
@@ -197,9 +187,7 @@ def generate(ctx, market, date, output, force, templates, no_annex, no_comments)
     if output.exists() and not force:
         raise Refused(f"{output} existe déjà : utilisez --force pour le remplacer")
     decision = _evaluate(ctx, market, date)
-    if not decision.allowed:
-        raise Refused(str(engine.NotAllowed(decision)))
-    data = _engine_call(ctx, render, decision, templates, annex=not no_annex, comments=not no_comments,
+    data = _engine_call(render, decision, templates, annex=not no_annex, comments=not no_comments,
                         rulesets=ctx.obj["rulesets"])
     write_atomically(output, data, force)
     how = "demandé" if decision.requested_mode else "recommandé"
@@ -227,7 +215,7 @@ def validate(ctx, market, fmt):
     from engine.validation import parse_market
 
     data, source = _read_market(market, fmt == "json")
-    parsed = _engine_call(ctx, parse_market, data, source, as_json=fmt == "json")
+    parsed = _engine_call(parse_market, data, source, as_json=fmt == "json")
     if fmt == "json":
         click.echo(json.dumps({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)},
                               ensure_ascii=False, indent=2))
@@ -256,7 +244,7 @@ def rules_list(ctx, date, fmt):
     """Liste les règles (toutes, ou celles en vigueur à --date) avec leurs références."""
     from engine.knowledge import knowledge
 
-    kb = _engine_call(ctx.parent, knowledge, ctx.parent.obj["rulesets"])
+    kb = _engine_call(knowledge, ctx.parent.obj["rulesets"])
     selected = [r for r in kb.rules if date is None or r.applies_on(date)]
     if fmt == "json":
         out = [{"id": r.id, "label": r.label, "valid_from": r.valid_from.isoformat(),
@@ -279,7 +267,7 @@ def rules_check(ctx):
     """Vérifie les règles : schéma, références, paramètres, couverture des dates."""
     from engine.lint import check_all
 
-    problems = _engine_call(ctx.parent, check_all, ctx.parent.obj["rulesets"])
+    problems = _engine_call(check_all, ctx.parent.obj["rulesets"])
     if problems:
         for p in problems:
             click.echo(f"- {p}", err=True)
@@ -299,7 +287,7 @@ def templates_check(ctx, folder):
     """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER."""
     from engine.templates_check import check_templates
 
-    results = _engine_call(ctx.parent, check_templates, folder, ctx.parent.obj["rulesets"])
+    results = _engine_call(check_templates, folder, ctx.parent.obj["rulesets"])
     count = 0
     for name, problems in results.items():
         click.echo(f"{name} : {'à corriger' if problems else 'conforme'}")
@@ -340,25 +328,23 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise InputProblem(f"{outdir} : n'est pas un dossier")
     outdir.mkdir(parents=True, exist_ok=True)
     options = lots.Options(fmt=fmt, force=force, on=date, templates=templates, rulesets=ctx.obj["rulesets"])
-    if quiet or not sys.stderr.isatty():
-        rows = _engine_call(ctx, lots.run, items, outdir, options, jobs)
-    else:
-        with click.progressbar(length=len(items), label="Marchés", file=sys.stderr, show_pos=True,
-                               show_eta=True) as bar:
-            rows = _engine_call(ctx, lots.run, items, outdir, options, jobs, progress=bar.update)
+    quiet = quiet or not sys.stderr.isatty()
+    bar = contextlib.nullcontext() if quiet else click.progressbar(
+        length=len(items), label="Marchés", file=sys.stderr, show_pos=True, show_eta=True)
+    with bar:
+        rows = _engine_call(lots.run, items, outdir, options, jobs, progress=None if quiet else bar.update)
     csv_path, _ = lots.write_summary(outdir, rows, source, fmt)
     c = lots.counts(rows)
     click.echo(f"{len(rows)} marché(s) : {c[lots.WRITTEN]} écrit(s), {c[lots.DONE]} déjà fait(s), "
                f"{c[lots.REFUSED]} non admis, {c[lots.FAILED]} en erreur — résumé : {csv_path}")
-    bad = lots.failed(rows)
-    if bad:
+    failures = [row for row in rows if row["status"] in (lots.REFUSED, lots.FAILED)]
+    if failures:
         shown = 20  # a plan of thousands of lines: the summary file has them all
-        failures = [row for row in rows if row["status"] in (lots.REFUSED, lots.FAILED)]
         for row in failures[:shown]:
             click.echo(f"- {row['source']} : {row['error']}", err=True)
         if len(failures) > shown:
             click.echo(f"- … et {len(failures) - shown} autre(s)", err=True)
-        raise Refused(f"{bad} marché(s) sans document : voir {csv_path}")
+        raise Refused(f"{len(failures)} marché(s) sans document : voir {csv_path}")
 
 
 def _usage_problem(exc: click.UsageError) -> tuple[str, str]:

@@ -7,16 +7,19 @@ import random
 import statistics
 import sys
 from pathlib import Path
+from typing import get_args
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SEGMENTS = ["travaux", "proprete", "environnement", "espaces_verts", "restauration", "mise_a_disposition_personnel",
-            "prestations_intellectuelles", "informatique", "fournitures", "autres_services"]
-PUBLIC_PROCEDURES = ["appel_offres", "procedure_adaptee", "procedure_negociee", "dialogue_competitif", "sans_publicite"]
-BUYERS = ["etat", "collectivite", "etablissement_public", "entite_adjudicatrice"]
-CONTRACTS = ["marche", "accord_cadre", "concession", "marche_partenariat", "marche_global"]
+from engine.models import BuyerType, ContractType, Procedure, Segment  # noqa: E402 - after the path set-up
+
+PRIVATE_PROCEDURES = ("consultation", "gre_a_gre")
+SEGMENTS = list(get_args(Segment))
+PUBLIC_PROCEDURES = [p for p in get_args(Procedure) if p not in PRIVATE_PROCEDURES]
+BUYERS = [b for b in get_args(BuyerType) if b != "entreprise"]
+CONTRACTS = list(get_args(ContractType))
 RESERVATIONS = [None, None, None, "siae", "ea_esat", "siae_ea_esat", "ess"]
 MODES = [None, "condition_execution", "condition_execution", "critere_attribution", "objet_marche"]
 
@@ -28,7 +31,7 @@ def market(rng: random.Random) -> dict:
         "title": f"Marché {rng.randrange(10_000)}",
         "segment": rng.choice(SEGMENTS),
         "amount": round(rng.choice([3e4, 9e4, 2.5e5, 5e5, 1.2e6, 6.2e6, 2e7]) * rng.uniform(0.8, 1.2), 2),
-        "procedure": rng.choice(["consultation", "gre_a_gre"] if private else PUBLIC_PROCEDURES),
+        "procedure": rng.choice(PRIVATE_PROCEDURES if private else PUBLIC_PROCEDURES),
         "buyer_type": "entreprise" if private else rng.choice(BUYERS),
         "contract_type": rng.choice(["marche", "accord_cadre"] if private else CONTRACTS),
         "launch_date": (dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(0, 6 * 365 - 2))).isoformat(),

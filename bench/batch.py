@@ -66,7 +66,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     c = batch.counts(rows)
     rate1, rate_n = SAMPLE / one_s, N / all_s
-    print(f"{N} marchés, format {FMT} ({c['ecrit']} écrits, {c['refuse']} non admis, {c['erreur']} en erreur)")
+    print(f"{N} marchés, format {FMT} ({c[batch.WRITTEN]} écrits, {c[batch.REFUSED]} non admis, {c[batch.FAILED]} en erreur)")
     print(f"1 cœur  (référence, {SAMPLE} marchés) : {rate1:,.1f} marchés/s")
     print(f"1 cœur, processus séparé (comme un worker) : {SAMPLE / fork_s:,.1f} marchés/s "
           f"(accélération {cores} cœurs / celui-ci : {rate_n * fork_s / SAMPLE:.2f}×)")

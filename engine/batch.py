@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ._files import remove_stale_parts, write_atomically
-from .errors import EngineError, InputError, NoApplicableVersion, NotAllowed
+from .errors import EngineError, NoApplicableVersion, NotAllowed
 
 SUMMARY_CSV, SUMMARY_JSON = "_resume.csv", "_resume.json"
 COLUMNS = ("source", "status", "mode", "allowed", "hours", "obligations", "output", "error")
@@ -34,8 +34,6 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 MAX_NAME = 100
 
 # CSV columns: the market's fields, nested ones with a dot; how each cell is read.
-_TEXT = ("segment", "procedure", "buyer_type", "contract_type", "reserved_for", "mode", "title", "buyer_name",
-         "reference", "derogation.reason", "derogation.justification", "facilitator.name", "facilitator.contact")
 _NUMBER = ("amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
            "weights.insertion")
 _FRACTION = ("insertion.rate", "insertion.labour_share")  # "5 %" is 0.05
@@ -293,16 +291,15 @@ def prepare(options: Options, warm: bool = False) -> None:
 def process(item: Item, outdir: Path, options: Options) -> dict:
     """Evaluate one market, write its output unless already there, and return its summary row."""
     from .evaluation import evaluate
-    from .validation import parse_market
+    from .validation import parse_market, read_market_file
 
-    row = dict.fromkeys(COLUMNS)
-    row["source"] = item.source
+    row = _row(item.source)
     if item.problem:
         return dict(row, status=FAILED, error=item.problem)
     try:
         payload = item.payload
         if isinstance(payload, Path):
-            payload = payload.read_bytes()
+            payload = read_market_file(payload)
         decision = evaluate(parse_market(payload, item.source), options.on, rulesets=options.rulesets)
         row.update(mode=decision.mode, allowed=decision.allowed,
                    hours=decision.hours.value if decision.hours else None,
@@ -312,8 +309,6 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
             return dict(row, status=DONE, output=path.name)
         if options.fmt == "json":
             data = (decision.model_dump_json(indent=2) + "\n").encode("utf-8")
-        elif not decision.allowed:
-            return dict(row, status=REFUSED, error=_one_line(str(NotAllowed(decision))))
         else:
             from .documents import render
 
@@ -323,16 +318,21 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
         except FileExistsError:  # written meanwhile by another run
             return dict(row, status=DONE, output=path.name)
         return dict(row, status=WRITTEN, output=path.name)
-    except InputError as exc:
-        return dict(row, status=FAILED, error=_one_line(str(exc)))
+    except NotAllowed as exc:
+        return dict(row, status=REFUSED, error=_one_line(str(exc)))
     except NoApplicableVersion as exc:
-        return dict(row, status=FAILED, error=f"launch_date : {exc}")
-    except EngineError as exc:
+        return dict(row, status=FAILED, error=exc.located())
+    except EngineError as exc:  # InputError, DocumentError, RulesetError…
         return dict(row, status=FAILED, error=_one_line(str(exc)))
     except OSError as exc:
         return dict(row, status=FAILED, error=f"écriture ou lecture impossible : {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - one bad market never stops the others
         return dict(row, status=FAILED, error=f"erreur interne : {exc.__class__.__name__} : {exc}")
+
+
+def _row(source: str, **fields) -> dict:
+    """A summary row: every column, empty unless given."""
+    return dict(dict.fromkeys(COLUMNS), source=source, **fields)
 
 
 def _one_line(message: str) -> str:
@@ -402,7 +402,7 @@ def _run_pool(chunks, rows, outdir, options, jobs, context, tick) -> list[dict]:
             try:
                 done = future.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its markets, not the batch
-                done = [(i, dict(dict.fromkeys(COLUMNS), source=item.source, status=FAILED,
+                done = [(i, _row(item.source, status=FAILED,
                                  error=f"le processus de traitement s'est arrêté : {exc.__class__.__name__}"))
                         for i, item in chunk]
             for i, row in done:
@@ -427,10 +427,6 @@ def counts(rows: Iterable[dict]) -> dict[str, int]:
     for row in rows:
         out[row["status"]] += 1
     return out
-
-
-def failed(rows: Iterable[dict]) -> int:
-    return sum(row["status"] in (REFUSED, FAILED) for row in rows)
 
 
 def write_summary(outdir: Path, rows: list[dict], source: Path, fmt: str) -> tuple[Path, Path]:

@@ -61,6 +61,15 @@ class NoApplicableVersion(EngineError):
             "la date de lancement est hors de la période couverte par les règles"
         )
 
+    field = "launch_date"  # the input field at fault, whatever the parameter
+
+    def located(self) -> str:
+        """The message prefixed with the field at fault, as input errors are."""
+        return f"{self.field} : {self}"
+
+    def as_dict(self) -> dict:
+        return {"erreur": "date_non_couverte", "problemes": [{"champ": self.field, "message": str(self)}]}
+
 
 class EvaluationError(EngineError):
     """The rule engine failed while evaluating a market (a rule action raised)."""

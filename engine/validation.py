@@ -51,6 +51,13 @@ class _Object(dict):
     duplicates: tuple[str, ...] = ()
 
 
+
+def read_market_file(path) -> bytes:
+    """A market file's bytes, at most the size limit plus one: enough for `load_json` to refuse a bigger one
+    without reading a stray multi-gigabyte file whole."""
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
+
 def _constant(name: str) -> _Refused:
     return _Refused(f"{name} n'est pas une valeur JSON admise : un nombre fini est attendu")
 

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from cli import Refused, remove_stale_parts, write_atomically
+from cli import Refused, write_atomically
+from engine._files import remove_stale_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "travaux_condition_execution.json"
