@@ -40,8 +40,7 @@ class RuleHost:
     def __init__(self):
         self._host = _SyncHost()
         self._lock = threading.RLock()
-        self._sessions: dict[str, dict] = {}
-        self._registered: set[str] = set()
+        self._sessions: dict[str, dict] = {}  # for `action`'s body when durable dispatches it (bench/rules.py)
         # ruleset name -> (durable Ruleset, {durable rule name: (rule index, facts it asserts)})
         self._compiled: dict[str, tuple[object, dict[str, tuple[int, tuple[str, ...]]]]] = {}
         self._sids = itertools.count(1)
@@ -49,13 +48,12 @@ class RuleHost:
     def ensure(self, name: str, build: Callable[[], dict]) -> None:
         """Register ruleset `name` once, from the durable definition `build()` returns."""
         with self._lock:
-            if name not in self._registered:
+            if name not in self._compiled:
                 definition = build()
                 actions = {rule: (run.index, run.asserts) for rule, spec in definition.items()
                            if (run := spec.get("run")) is not None and hasattr(run, "asserts")}
                 self._host.register_rulesets({name: definition})
                 self._compiled[name] = (self._host.get_ruleset(name), actions)
-                self._registered.add(name)
 
     def action(self, index: int, asserts: tuple[str, ...]):
         """A durable action recording rule `index` as fired and asserting its consumed facts.
@@ -81,9 +79,8 @@ class RuleHost:
             rs, actions = self._compiled[ruleset]
             handle = rs._handle
             sid = f"s{next(self._sids)}"
-            session = {"fired": [], "facts": set()}
-            fired, facts = session["fired"], session["facts"]
-            self._sessions[sid] = session
+            fired: list[int] = []
+            facts: set[str] = set()
             state_handle = None
             try:
                 result = durable_rules_engine.assert_fact(handle, _fact_json(dict(fact, sid=sid)))
@@ -108,17 +105,18 @@ class RuleHost:
                     message = durable_rules_engine.complete_and_start_action(handle, state_handle)
                 state_handle = None
                 return fired
-            except (MessageNotHandledException, MessageObservedException, KeyError, durable_rules_engine.error) as exc:
-                raise EvaluationError(f"une règle a échoué : {exc.__class__.__name__} : {exc}") from None
-            except Exception as exc:  # any other failure inside an action: the same error, cause kept for --debug
-                raise EvaluationError(f"une règle a échoué : {exc.__class__.__name__} : {exc}") from exc
+            except Exception as exc:
+                # durable's own errors say all there is; any other failure keeps its cause for --debug
+                ours = isinstance(exc, (MessageNotHandledException, MessageObservedException, KeyError,
+                                        durable_rules_engine.error))
+                raise EvaluationError(f"une règle a échoué : {exc.__class__.__name__} : {exc}") from (
+                    None if ours else exc)
             finally:
                 if state_handle is not None:  # an action failed half-way: release it before deleting
                     try:
                         durable_rules_engine.abandon_action(handle, state_handle)
                     except durable_rules_engine.error:
                         pass
-                self._sessions.pop(sid, None)
                 try:
                     durable_rules_engine.delete_state(handle, sid)
                 except durable_rules_engine.error:
@@ -131,7 +129,6 @@ class RuleHost:
                 durable_rules_engine.delete_ruleset(rs._handle)
             self._host._ruleset_list.clear()
             self._host._ruleset_directory.clear()
-            self._registered.clear()
             self._compiled.clear()
 
 

@@ -36,6 +36,8 @@ def load_yaml(path: Path, root: Path | None = None):
         with open(path, encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader derives from SafeLoader
     except yaml.YAMLError as exc:
-        raise RulesetError(shown, None, f"YAML invalide : {exc}") from None
+        error = RulesetError(shown, None, f"YAML invalide : {exc}")
+        error.yaml_error = exc  # its position, for callers that locate the problem (ruleset._located)
+        raise error from None
     except UnicodeDecodeError:
         raise RulesetError(shown, None, "le fichier n'est pas encodé en UTF-8") from None

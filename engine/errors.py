@@ -12,6 +12,11 @@ class EngineError(Exception):
     """Base class of clausier's own errors."""
 
 
+def schema_location(loc: tuple) -> tuple:
+    """A pydantic error location without pydantic's validator and literal markers: the path of the key."""
+    return tuple(x for x in loc if not (isinstance(x, str) and x.startswith(("function-", "literal["))))
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One problem in the market description: where (JSON path) and what is expected."""

@@ -35,8 +35,7 @@ class _Scope:
     mode: str | None
     reserved_for: str | None
     insertion: Insertion | None
-    is_lot: bool
-    market_fact: dict | None = None  # the whole market's fact, for a lot
+    market_fact: dict | None = None  # the whole market's fact, for a lot (None: the scope is the market)
 
 
 @dataclass
@@ -96,7 +95,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     voc = kb.vocabulary
 
     segment = _segment(kb, m.segment, m.cpv, m)
-    whole = _Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion, False)
+    whole = _Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion)
     out = _decide(kb, epoch, m, whole, launch)
 
     lots: list[LotDecision] = []
@@ -105,8 +104,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         lot_seg = _segment(kb, lot.segment or (None if lot.cpv else m.segment), lot.cpv or (None if lot.segment else m.cpv), m)
         scope = _Scope(
             f"lot {lot.number}", lot.amount, m.amount, lot_seg, lot.cpv or m.cpv,
-            lot.mode or m.mode, lot.reserved_for or m.reserved_for, lot.insertion or m.insertion, True,
-            out.fact,
+            lot.mode or m.mode, lot.reserved_for or m.reserved_for, lot.insertion or m.insertion, out.fact,
         )
         lo = _decide(kb, epoch, m, scope, launch)
         lot_outcomes.append((scope.label, lo))
@@ -225,7 +223,6 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date)
         derogation=m.derogation.reason if m.derogation else None,
         duration_months=m.duration_months,
         insertion_weight=weight,
-        is_lot=scope.is_lot,
         market=scope.market_fact,
     )
     fired = kb.host.run(epoch.name, fact)
@@ -247,20 +244,16 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date)
     return out
 
 
-_TEXTS: dict[tuple[int, str], tuple[Epoch, str]] = {}
-
-
 def _text(kb: KnowledgeBase, epoch: Epoch, template: str, fact: dict) -> str:
     """Fill a rule's message; texts with only parameter placeholders are filled once per epoch."""
     if "{" not in template:
         return template
     if "{m:" in template:
         return _fill(kb, epoch, template, fact)
-    cached = _TEXTS.get((id(epoch), template))
-    if cached is None or cached[0] is not epoch:
-        cached = (epoch, _fill(kb, epoch, template, fact))
-        _TEXTS[(id(epoch), template)] = cached
-    return cached[1]
+    cached = epoch.texts.get(template)
+    if cached is None:
+        cached = epoch.texts[template] = _fill(kb, epoch, template, fact)
+    return cached
 
 
 def _fill(kb: KnowledgeBase, epoch: Epoch, template: str, fact: dict) -> str:
@@ -322,33 +315,12 @@ def _param_use(kb: KnowledgeBase, epoch: Epoch, name: str) -> ParameterUse:
 def _trace(kb: KnowledgeBase, epoch: Epoch, scope: str, out: _Outcome) -> list[TraceStep]:
     steps = []
     for rule in out.rules:
-        params, asserted = _rule_info(rule)
         steps.append(TraceStep(
             rule=rule.id, label=rule.label, text=rule.text, references=_refs(kb, rule.references),
-            asserted=list(asserted), parameters=[_param_use(kb, epoch, n) for n in params],
+            asserted=list(rule.asserted), parameters=[_param_use(kb, epoch, n) for n in rule.used_parameters],
             scope=scope,
         ))
     return steps
-
-
-_RULE_INFO: dict[int, tuple[Rule, tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _rule_info(rule: Rule) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What a rule uses and asserts never changes (rules are frozen): computed once per rule object."""
-    cached = _RULE_INFO.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        then = rule.then
-        asserted = list(then.faits)
-        asserted += [f"mode_admis:{m}" for m in then.admet]
-        asserted += [f"mode_exclu:{m}" for m in then.exclut]
-        asserted += [f"recommande:{r.mode}" for r in then.recommande]
-        asserted += ["refus"] * bool(then.refuse) + ["obligation"] * len(then.obligations)
-        asserted += ["avertissement"] * len(then.avertissements) + ["recommandation"] * len(then.recommandations)
-        asserted += [f"bloc:{b}" for b in then.blocs]
-        cached = (rule, tuple(sorted(rule.parameter_names())), tuple(asserted))
-        _RULE_INFO[id(rule)] = cached
-    return cached[1], cached[2]
 
 
 def _references(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outcome]) -> list[dict]:
@@ -358,7 +330,7 @@ def _references(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outc
             for ref in rule.references:
                 if ref not in ids:
                     ids.append(ref)
-            for name in _rule_info(rule)[0]:
+            for name in rule.used_parameters:
                 for ref in epoch.values[name].references:
                     if ref not in ids:
                         ids.append(ref)
@@ -380,7 +352,7 @@ def _caveats(kb: KnowledgeBase, epoch: Epoch, out: _Outcome, lots: list[_Outcome
                         text=f"POINT NON VÉRIFIÉ — {ref.cite()}{note}. À faire confirmer par un juriste avant usage.",
                         rule=rule.id, references=[ref.public_dict()], verified=False,
                     ))
-            for name in _rule_info(rule)[0]:
+            for name in rule.used_parameters:
                 pv = epoch.values[name]
                 key = f"param:{name}"
                 if not kb.params.is_verified(name, pv) and key not in seen:

@@ -152,10 +152,11 @@ def market_fact(
     derogation: str | None,
     duration_months: int | None,
     insertion_weight: float,
-    is_lot: bool,
     market: dict | None = None,
 ) -> dict:
-    """The `marche` fact: every field of FIELDS is present (absent values become 'aucun'/False/0)."""
+    """The `marche` fact: every field of FIELDS is present (absent values become 'aucun'/False/0).
+
+    `market`: for a lot, the whole market's fact (thresholds are assessed on the whole market)."""
     code = cpv8(cpv)
     if code is None:
         cpv_sss = "inconnu"
@@ -187,7 +188,7 @@ def market_fact(
         "duree_connue": duration_months is not None,
         "duree_mois": float(duration_months or 0),
         "poids_insertion": float(insertion_weight),
-        "lot": is_lot,
+        "lot": market is not None,
     }
 
 

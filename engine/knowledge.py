@@ -65,6 +65,7 @@ class Epoch:
     end: dt.date | None
     rules: list[Rule]
     values: dict[str, ParamValue] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # rule messages filled with this period's values
 
 
 class KnowledgeBase:
@@ -154,7 +155,7 @@ class KnowledgeBase:
         rules = [r for r in self.rules if r.applies_on(on)]
         values: dict[str, ParamValue] = {}
         for r in rules:
-            for name in sorted(r.parameter_names()):
+            for name in r.used_parameters:
                 values[name] = self.params.value(name, on, needed_by=r.id)
         for name in self._engine_parameters():
             values[name] = self.params.value(name, on)
@@ -176,23 +177,17 @@ class KnowledgeBase:
         return Epoch(name=name, start=start, end=end, rules=rules, values=values)
 
 
-_CACHE: dict[Path, KnowledgeBase] = {}
-_DEFAULT_ROOT: list[Path] = []
-
-
-def _default_root() -> Path:
-    """The shipped rulesets folder, located once (every evaluation asks for it)."""
-    if not _DEFAULT_ROOT:
-        _DEFAULT_ROOT.append(rulesets_dir())
-    return _DEFAULT_ROOT[0]
-
-
+_CACHE: dict[Path, KnowledgeBase] = {}  # by resolved folder
+_BY_ARGUMENT: dict = {}  # by the argument as given: every evaluation asks, without touching the file system
 _CACHE_LOCK = threading.Lock()
 
 
 def knowledge(root: Path | str | None = None) -> KnowledgeBase:
     """The knowledge base of `root` (default: the rulesets shipped with clausier), loaded once."""
-    path = Path(root).resolve() if root else _default_root()
+    kb = _BY_ARGUMENT.get(root)
+    if kb is not None:
+        return kb
+    path = Path(root).resolve() if root else rulesets_dir()
     with _CACHE_LOCK:
         kb = _CACHE.get(path)
         if kb is None:
@@ -200,4 +195,5 @@ def knowledge(root: Path | str | None = None) -> KnowledgeBase:
                 raise RulesetError(str(path), None, "dossier de règles introuvable")
             kb = KnowledgeBase(path)
             _CACHE[path] = kb
+        _BY_ARGUMENT[root] = kb
         return kb

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._yaml import load_yaml
-from .errors import RulesetError
+from .errors import RulesetError, schema_location
 
 
 class Reference(BaseModel):
@@ -116,7 +116,7 @@ def load_references(path: Path, root: Path) -> dict[str, Reference]:
 def _first_error(exc: ValidationError) -> str:
     """The first schema problem of a rulesets file, in French, with the path of the key at fault."""
     err = exc.errors(include_url=False)[0]
-    loc = ".".join(str(x) for x in err["loc"] if not (isinstance(x, str) and x.startswith(("function-", "literal["))))
+    loc = ".".join(str(x) for x in schema_location(err["loc"]))
     msg = _french(err)
     return f"{loc} : {msg}" if loc else msg
 

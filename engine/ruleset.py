@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Union
 
@@ -121,6 +122,24 @@ class Rule(BaseModel):
             names.update(n for kind, n in _PLACEHOLDER.findall(text) if kind == "p")
         return names
 
+    @cached_property
+    def used_parameters(self) -> tuple[str, ...]:
+        """`parameter_names()`, sorted, computed once (rules are frozen)."""
+        return tuple(sorted(self.parameter_names()))
+
+    @cached_property
+    def asserted(self) -> tuple[str, ...]:
+        """What firing the rule establishes, as the trace records it (« bloc:x », « mode_admis:y »…)."""
+        then = self.then
+        out = list(then.faits)
+        out += [f"mode_admis:{m}" for m in then.admet]
+        out += [f"mode_exclu:{m}" for m in then.exclut]
+        out += [f"recommande:{r.mode}" for r in then.recommande]
+        out += ["refus"] * bool(then.refuse) + ["obligation"] * len(then.obligations)
+        out += ["avertissement"] * len(then.avertissements) + ["recommandation"] * len(then.recommandations)
+        out += [f"bloc:{b}" for b in then.blocs]
+        return tuple(out)
+
     def messages(self) -> list[str]:
         t = self.then
         return [
@@ -166,21 +185,14 @@ _YAML_PROBLEMS = (
 
 def _located(exc: RulesetError, path: Path, shown: str) -> RulesetError:
     """A YAML syntax error in a rules file, with its line, the rule it falls in and the problem in French."""
-    import yaml
-
-    from ._yaml import _StrictLoader
-
+    err = getattr(exc, "yaml_error", None)
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if mark is None:  # not a syntax error with a position: keep the loader's message
+        return exc
+    problem = err.problem or err.context or ""
     try:
         text = path.read_text(encoding="utf-8")
-        yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader; only on the error path
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = err.problem or err.context or ""
-    except Exception:  # noqa: BLE001 - not a syntax error with a position: keep the loader's message
-        return exc
-    else:
-        return exc
-    if mark is None:
+    except (OSError, UnicodeDecodeError):
         return exc
     rule = None
     for line in text.splitlines()[: mark.line + 1]:

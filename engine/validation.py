@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import FieldProblem, InputError
+from .errors import FieldProblem, InputError, schema_location
 from .models import Market
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -255,7 +255,7 @@ def _path(loc: tuple) -> str:
 def _problems(exc: ValidationError) -> list[FieldProblem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        loc = schema_location(err["loc"])
         problems.append(FieldProblem(*_describe(err, loc)))
     # one line per field is enough: pydantic may report several unions members for the same place
     seen, unique = set(), []
