@@ -59,12 +59,12 @@ def check_case(case: dict, rulesets=None) -> list[str]:
         texts = [s.text for s in getattr(decision, attr)] + [
             s.text for lot in decision.lots for s in getattr(lot, attr, [])
         ]
-        texts = [_plain(t) for t in texts]
+        texts = [plain(t) for t in texts]
         for needle in exp.get(key, []):
-            if not any(_plain(needle) in t for t in texts):
+            if not any(plain(needle) in t for t in texts):
                 diffs.append(f"{attr} : aucun texte ne contient « {needle} »")
     for needle in exp.get("reasons_contain", []):
-        if not any(_plain(needle) in _plain(r) for r in decision.reasons):
+        if not any(plain(needle) in plain(r) for r in decision.reasons):
             diffs.append(f"reasons : aucun motif ne contient « {needle} »")
     for block in exp.get("blocks", []):
         if block not in decision.blocks:
@@ -84,7 +84,7 @@ def check_case(case: dict, rulesets=None) -> list[str]:
     return diffs
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Non-breaking spaces as plain spaces, so that expectations can be typed naturally."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 

@@ -15,7 +15,7 @@ from docx.enum.text import WD_COLOR_INDEX
 
 import engine
 from cli import cli
-from engine.testing import docx_comments, docx_text
+from engine.testing import docx_comments, docx_text, plain
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -25,13 +25,10 @@ def _example(name: str) -> dict:
     return json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _plain(text: str) -> str:
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
-
 
 def _clause(data: bytes) -> str:
     """The text before the annex (what is pasted into the consultation file)."""
-    return _plain(docx_text(data)).split("Annexe – Justification")[0]
+    return plain(docx_text(data)).split("Annexe – Justification")[0]
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +63,7 @@ class TestReproducible:
         props = Document(io.BytesIO(data)).core_properties
         assert decision.ruleset_version in props.comments
         assert props.created.date() == decision.launch_date
-        assert decision.ruleset_version in _plain(docx_text(data))
+        assert decision.ruleset_version in plain(docx_text(data))
 
 
 class TestNumbering:
@@ -87,7 +84,7 @@ class TestNumbering:
 
     def test_paragraph_numbers_restart_with_each_article(self, documents):
         """In the insertion-contract document, article 2 opens with 2.1."""
-        text = _plain(docx_text(documents["insertion_objet_marche"][1]))
+        text = plain(docx_text(documents["insertion_objet_marche"][1]))
         assert "Article 2 – Procédure de passation" in text
         assert "2.1 Procédure" in text and "3.1 Critères" in text
 
@@ -131,14 +128,14 @@ class TestAnnex:
     def test_annex_holds_the_market_law_date_rules_hours_warnings_and_unverified_points(self, documents):
         """Everything a reviewer needs: every fired rule with its basis, the computation, every caveat."""
         decision, data = documents["reserve_siae_lots"]
-        text = _plain(docx_text(data))
+        text = plain(docx_text(data))
         annex = text.split("Annexe – Justification")[1]
         assert "Marché tel qu'il a été compris" in annex
         assert "Droit applicable au 30 septembre 2026" in annex and decision.ruleset_version in annex
         for step in decision.trace:
             assert step.rule in annex
         for warning in decision.warnings:
-            assert _plain(warning.text) in annex
+            assert plain(warning.text) in annex
         assert "Lot n° 2 : 120 000 € × 80 % × 7 % ÷ 20 €/h = 336 heures" in annex
         assert "Points non vérifiés" in annex and "non vérifiée" in annex
         assert "https://" in annex
@@ -146,7 +143,7 @@ class TestAnnex:
     def test_no_annex_option(self, documents):
         """annex=False leaves the annex out and says nothing about it in the preamble."""
         decision, _ = documents["services_critere_attribution"]
-        text = _plain(docx_text(engine.render(decision, annex=False)))
+        text = plain(docx_text(engine.render(decision, annex=False)))
         assert "Annexe – Justification" not in text and "l'annexe finale" not in text
 
 

@@ -6,12 +6,10 @@ import pytest
 
 import engine
 from engine.explain import explain, summary
+from engine.testing import plain
 
 BASE = {"segment": "proprete", "procedure": "appel_offres", "buyer_type": "collectivite", "launch_date": "2026-09-01"}
 
-
-def _plain(text: str) -> str:
-    return text.replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize(("amount", "side", "rule"), [
@@ -20,7 +18,7 @@ def _plain(text: str) -> str:
 ])
 def test_explain_states_the_threshold_applied_and_its_basis(amount, side, rule):
     """Near 216 000 € HT the reasoning names the threshold value, its source and the conclusion."""
-    text = _plain(explain(engine.evaluate(dict(BASE, amount=amount))))
+    text = plain(explain(engine.evaluate(dict(BASE, amount=amount))))
     assert "Droit applicable au 1er septembre 2026" in text
     assert "216 000 € HT" in text and "CCP, annexe 2" in text
     assert f"Conclusion : la valeur estimée {side}" in text

@@ -11,13 +11,10 @@ from docx import Document
 
 import engine
 from engine.documents import template_name
-from engine.testing import docx_text
+from engine.testing import docx_text, plain
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))
 
-
-def _plain(text: str) -> str:
-    return text.replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -26,7 +23,7 @@ def test_each_example_generates_a_document_with_its_figures_and_basis(path):
     market = json.loads(path.read_text(encoding="utf-8"))
     decision = engine.evaluate(market)
     assert decision.allowed, decision.reasons
-    text = _plain(docx_text(engine.render(decision)))
+    text = plain(docx_text(engine.render(decision)))
     assert "24 novembre 2026" in text or decision.launch_date.isoformat() != "2026-11-24"
     assert "droit applicable au" in text
     assert "[à compléter" in text
@@ -47,7 +44,7 @@ def test_the_three_public_modes_have_their_own_clause():
     seen = {}
     for mode in ("condition_execution", "critere_attribution", "objet_marche"):
         decision = engine.evaluate(dict(base, mode=mode))
-        seen[mode] = (template_name(decision), _plain(docx_text(engine.render(decision, annex=False))))
+        seen[mode] = (template_name(decision), plain(docx_text(engine.render(decision, annex=False))))
     assert seen["condition_execution"][0] == "public_condition_execution.docx"
     assert "cahier des clauses administratives particulières" in seen["condition_execution"][1]
     assert "règlement de la consultation" in seen["critere_attribution"][1]
@@ -61,12 +58,12 @@ def test_mandatory_clause_cites_l2112_2_1_and_derogation_is_reproduced():
     """Above the threshold the clause says it is mandatory; a derogation's justification is reproduced."""
     market = {"segment": "travaux", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
               "mode": "condition_execution", "launch_date": "2026-09-01"}
-    text = _plain(docx_text(engine.render(engine.evaluate(market))))
+    text = plain(docx_text(engine.render(engine.evaluate(market))))
     assert "obligatoire, en application de l'article L2112-2-1 du code de la commande publique" in text
     justification = "Fourniture d'un logiciel standard téléchargé, sans main-d'œuvre sur site."
     derogated = dict(market, segment="informatique", mode="critere_attribution",
                      derogation={"reason": "lien_insuffisant", "justification": justification})
-    text = _plain(docx_text(engine.render(engine.evaluate(derogated))))
+    text = plain(docx_text(engine.render(engine.evaluate(derogated))))
     assert justification in text
     assert "lien suffisant avec l'objet du marché" in text
 
