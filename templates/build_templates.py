@@ -241,10 +241,10 @@ def derogation(doc: Doc):
     doc.tag("{%p endif %}")
 
 
-def reserve(doc: Doc, contract="marché"):
+def reserve(doc: Doc):
     doc.tag("{%p if blocs.reserve %}")
-    doc.h2(f"{contract.capitalize()} réservé", "reserve")
-    doc.p(f"Le présent {contract} est réservé, en application {{{{ reserve.article_de }}}}, aux "
+    doc.h2("Marché réservé", "reserve")
+    doc.p("Le présent marché est réservé, en application {{ reserve.article_de }}, aux "
           "{{ reserve.beneficiaires }}. {{ reserve.proportion_phrase }}")
     doc.p("Mention à reproduire dans l'avis de publicité (à défaut d'avis, dans les documents de la "
           "consultation) et dans le règlement de la consultation : « {{ reserve.mention }} »")
@@ -292,7 +292,8 @@ def publics(doc: Doc):
           "disposition. Aucune condition de nationalité ou de lieu de résidence n'est exigée.")
 
 
-def facilitator(doc: Doc, party="le {{ marche.titulaire }}"):
+def facilitator(doc: Doc):
+    party = "le {{ marche.titulaire }}"
     doc.h2("Facilitateur", "facilitateur")
     doc.p(f"{party.capitalize()} est accompagné gratuitement par le facilitateur de la clause : "
           "{{ facilitateur.nom }} ({{ facilitateur.contact }}). Le facilitateur aide "
@@ -413,8 +414,8 @@ def public_condition_execution() -> Doc:
     return doc
 
 
-def criteria_table(doc: Doc):
-    doc.p("Les offres sont appréciées selon les critères suivants, {{ criteres.intro }} :")
+def criteria_table(doc: Doc, what: str = "offres"):
+    doc.p(f"Les {what} sont appréciées selon les critères suivants, {{{{ criteres.intro }}}} :")
     doc.table(["Critère", "{{ criteres.entete }}"], ["{{ c.libelle }}", "{{ c.poids }}"], "c in criteres.lignes",
               widths=[12.6, 4.0])
 
@@ -569,9 +570,7 @@ def prive_critere_attribution() -> Doc:
              "article du cahier des charges de la consultation de fournisseurs")
     doc.h1("Article ⟦#⟧ – Sélection des fournisseurs")
     doc.h2("Grille de sélection", "grille_fournisseur")
-    doc.p("Les propositions sont appréciées selon les critères suivants, {{ criteres.intro }} :")
-    doc.table(["Critère", "{{ criteres.entete }}"], ["{{ c.libelle }}", "{{ c.poids }}"], "c in criteres.lignes",
-              widths=[12.6, 4.0])
+    criteria_table(doc, "propositions")
     doc.p("Le critère « performance en matière d'insertion » est apprécié au regard des éléments suivants :")
     doc.bullets("contenus.criteres_fournisseur")
     doc.p("Chaque élément est noté selon l'échelle suivante ; la note du critère est la moyenne des notes, "
