@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 try:
@@ -19,20 +19,6 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None
 
 _PART = re.compile(r"^\..+\.(docx|json|csv)\.[a-z0-9_]{8}\.part$")  # mkstemp names: .<target>.<8 random>.part
-
-
-def _umask() -> int:
-    """The process umask, read without changing it when the system tells it (threads may be creating files)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _lock(fd: int) -> bool:
@@ -65,6 +51,18 @@ def remove_stale_parts(folder: Path) -> list[Path]:
     return removed
 
 
+def _create_part(path: Path) -> tuple[int, str]:
+    """A new `.<name>.<8 random characters>.part` next to `path`, opened for writing. Created with mode
+    0666, which the system reduces by the umask, as for any file a program creates."""
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent} : aucun nom de fichier temporaire libre")
+
+
 def write_atomically(path: Path, data: bytes, *, overwrite: bool, sync: bool = False) -> None:
     """Write `data` to `path` so that readers see either nothing or the whole file.
 
@@ -78,17 +76,19 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool, sync: bool = F
         OSError: the folder is missing or not writable. The temporary file is removed on any error or
             KeyboardInterrupt.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and not overwrite:
+    try:
+        existing = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not overwrite:
         raise FileExistsError(str(path))
-    mode = path.stat().st_mode & 0o7777 if overwrite and path.exists() else 0o666 & ~_umask()
     tmp = None
     fd = -1
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, tmp = _create_part(path)
         _lock(fd)  # held until the file is renamed or deleted (see remove_stale_parts)
-        if hasattr(os, "fchmod"):  # mkstemp makes 0600 files: give the output the usual permissions
-            os.fchmod(fd, mode)
+        if existing is not None and hasattr(os, "fchmod"):  # a replaced file keeps its permissions
+            os.fchmod(fd, existing)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
