@@ -48,7 +48,7 @@ class Refused(click.ClickException):
 def _read_market(source: str, as_json: bool = False) -> tuple[bytes, str]:
     """The raw bytes of MARCHE (a file or `-`), at most the size limit plus one byte (never a whole endless stream)."""
     from engine.errors import FieldProblem, InputError
-    from engine.validation import MAX_BYTES, read_market_file, safe
+    from engine.market.reading import MAX_BYTES, read_market_file, safe
 
     if source == "-":
         return sys.stdin.buffer.read(MAX_BYTES + 1), "entrée standard"
@@ -102,7 +102,7 @@ def _evaluate(ctx, market: str, date, as_json=False):
     import engine
 
     data, source = _read_market(market, as_json)
-    from engine.validation import parse_market
+    from engine.market.reading import parse_market
 
     parsed = _engine_call(parse_market, data, source, as_json=as_json)
     return _engine_call(engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
@@ -113,7 +113,7 @@ def write_atomically(path: Path, data: bytes, force: bool) -> None:
 
     Temporary files left by a killed earlier run in the same folder are removed first.
     """
-    from engine._files import remove_stale_parts, write_atomically as write
+    from engine.files import remove_stale_parts, write_atomically as write
 
     folder = path.parent
     if not folder.is_dir():
@@ -158,7 +158,7 @@ def evaluate(ctx, market, date, fmt):
     if fmt == "json":
         click.echo(decision.model_dump_json(indent=2))
     else:
-        from engine.explain import summary
+        from engine.reasoning.explain import summary
 
         click.echo(summary(decision, ctx.obj["rulesets"]))
 
@@ -176,7 +176,7 @@ def evaluate(ctx, market, date, fmt):
 @click.pass_context
 def generate(ctx, market, date, output, force, templates, no_annex, no_comments):
     """Écrit la clause Word (.docx) du mode demandé, ou du mode recommandé."""
-    from engine.documents import render
+    from engine.documents.render import render
 
     if output is None:
         output = Path("clause.docx" if market == "-" else Path(market).with_suffix(".docx").name)
@@ -200,7 +200,7 @@ def generate(ctx, market, date, output, force, templates, no_annex, no_comments)
 @click.pass_context
 def explain(ctx, market, date):
     """Explique en clair chaque règle appliquée, pourquoi, et sur quel article."""
-    from engine.explain import explain as explain_text
+    from engine.reasoning.explain import explain as explain_text
 
     decision = _evaluate(ctx, market, date)
     click.echo(explain_text(decision, ctx.obj["rulesets"]))
@@ -212,7 +212,7 @@ def explain(ctx, market, date):
 @click.pass_context
 def validate(ctx, market, fmt):
     """Vérifie la description du marché sans appliquer les règles."""
-    from engine.validation import parse_market
+    from engine.market.reading import parse_market
 
     data, source = _read_market(market, fmt == "json")
     parsed = _engine_call(parse_market, data, source, as_json=fmt == "json")
@@ -226,7 +226,7 @@ def validate(ctx, market, fmt):
 @cli.command()
 def schema():
     """Affiche le schéma JSON de la description d'un marché."""
-    from engine.models import Market
+    from engine.market.model import Market
 
     click.echo(json.dumps(Market.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -242,7 +242,7 @@ def rules():
 @click.pass_context
 def rules_list(ctx, date, fmt):
     """Liste les règles (toutes, ou celles en vigueur à --date) avec leurs références."""
-    from engine.knowledge import knowledge
+    from engine.law.knowledge import knowledge
 
     kb = _engine_call(knowledge, ctx.parent.obj["rulesets"])
     selected = [r for r in kb.rules if date is None or r.applies_on(date)]
@@ -265,7 +265,7 @@ def rules_list(ctx, date, fmt):
 @click.pass_context
 def rules_check(ctx):
     """Vérifie les règles : schéma, références, paramètres, couverture des dates."""
-    from engine.lint import check_all
+    from engine.reasoning.rules_check import check_all
 
     problems = _engine_call(check_all, ctx.parent.obj["rulesets"])
     if problems:
@@ -285,7 +285,7 @@ def templates():
 @click.pass_context
 def templates_check(ctx, folder):
     """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER."""
-    from engine.templates_check import check_templates
+    from engine.documents.templates_check import check_templates
 
     results = _engine_call(check_templates, folder, ctx.parent.obj["rulesets"])
     count = 0
@@ -318,7 +318,7 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
     Un marché en erreur n'arrête pas les autres ; code 1 si au moins un marché a échoué ou n'est pas admis.
     Relancé, le traitement saute les marchés dont le fichier existe déjà (sauf --force).
     """
-    from engine import batch as lots
+    from engine.batch import run as lots
 
     try:
         items = lots.read_input(source, outdir)
@@ -426,7 +426,7 @@ def main():
     except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users unless --debug
         if debug:
             raise
-        from engine.validation import safe
+        from engine.market.reading import safe
 
         click.echo(f"Erreur interne : {exc.__class__.__name__} : {safe(str(exc), 500)} "
                    "(relancez avec --debug pour le détail)", err=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from _common import markets, verdict
 
-from engine import batch
+from engine.batch import run as batch
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 FMT = sys.argv[2] if len(sys.argv) > 2 else "docx"

@@ -20,8 +20,8 @@ from _common import ROOT, median_ms, verdict
 from docxtpl import DocxTemplate
 
 import engine
-from engine import documents
-from engine.knowledge import knowledge
+from engine.documents import render as documents
+from engine.law.knowledge import knowledge
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 TARGET = 1.2

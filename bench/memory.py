@@ -15,7 +15,7 @@ import time
 from _common import markets, verdict
 
 import engine
-from engine.validation import parse_market
+from engine.market.reading import parse_market
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 TARGET_MIB = 10

@@ -19,8 +19,8 @@ import durable_rules_engine
 from durable.engine import MessageNotHandledException
 
 import engine
-from engine.knowledge import knowledge
-from engine.validation import parse_market
+from engine.law.knowledge import knowledge
+from engine.market.reading import parse_market
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 TARGET_MS = 0.5

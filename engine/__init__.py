@@ -5,7 +5,7 @@ Public API (everything else is internal):
     render(decision, templates=None) -> bytes  the Word document (.docx) for the decision's mode
 """
 
-from .errors import (
+from engine.errors import (
     DocumentError,
     EngineError,
     EvaluationError,
@@ -14,13 +14,14 @@ from .errors import (
     NotAllowed,
     RulesetError,
 )
-from .evaluation import evaluate
-from .models import Decision, Market
+from engine.reasoning.evaluate import evaluate
+from engine.market.model import Market
+from engine.reasoning.decision import Decision
 
 
 def render(decision: Decision, templates=None, *, annex: bool = True, comments: bool = True) -> bytes:
     """The .docx bytes for `decision` (see engine.documents.render)."""
-    from .documents import render as _render  # docxtpl is heavy: imported only when a document is made
+    from engine.documents.render import render as _render  # docxtpl is heavy: imported only when a document is made
 
     return _render(decision, templates, annex=annex, comments=comments)
 

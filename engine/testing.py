@@ -1,15 +1,20 @@
 """Test helpers reusable by organisations that edit the rulesets: YAML legal cases and .docx text.
 
 `check_case(case)` returns a list of differences (empty when the case holds); `docx_text(bytes)` reads a
-generated document back as normalised text (paragraphs, table rows as `a | b`, headers and footers).
+generated document back as normalised text (paragraphs, table rows as `a | b`, headers and footers);
+`markets(n)` makes a reproducible mix of plausible markets (tests and bench/).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import random
 from pathlib import Path
+from typing import get_args
 
-from ._yaml import load_yaml
+from engine.law.yamlfile import load_yaml
+from engine.market.model import BuyerType, ContractType, Procedure, Segment
 
 _OUTPUT_KEYS = ("allowed", "mode", "recommended_mode", "eligible_modes", "category", "segment", "public")
 
@@ -25,8 +30,8 @@ def load_cases(path: Path) -> list[dict]:
 
 def check_case(case: dict, rulesets=None) -> list[str]:
     """Evaluate a case and compare with its expectations; returns the differences."""
-    from .errors import EngineError
-    from .evaluation import evaluate
+    from engine.errors import EngineError
+    from engine.reasoning.evaluate import evaluate
 
     exp = case["expected"]
     if "error" in exp:
@@ -111,3 +116,39 @@ def docx_comments(data: bytes) -> list[tuple[str, str]]:
 
     with docx2python(io.BytesIO(data)) as doc:
         return [(c[0], c[3]) for c in doc.comments]
+
+
+_PRIVATE_PROCEDURES = ("consultation", "gre_a_gre")
+_SEGMENTS = list(get_args(Segment))
+_PUBLIC_PROCEDURES = [p for p in get_args(Procedure) if p not in _PRIVATE_PROCEDURES]
+_BUYERS = [b for b in get_args(BuyerType) if b != "entreprise"]
+_CONTRACTS = list(get_args(ContractType))
+_RESERVATIONS = [None, None, None, "siae", "ea_esat", "siae_ea_esat", "ess"]
+_MODES = [None, "condition_execution", "condition_execution", "critere_attribution", "objet_marche"]
+
+
+def _market(rng: random.Random) -> dict:
+    """One plausible market: every segment, buyer, contract and mode (a quarter without a mode), 2022-2027."""
+    private = rng.random() < 0.15
+    m = {
+        "title": f"Marché {rng.randrange(10_000)}",
+        "segment": rng.choice(_SEGMENTS),
+        "amount": round(rng.choice([3e4, 9e4, 2.5e5, 5e5, 1.2e6, 6.2e6, 2e7]) * rng.uniform(0.8, 1.2), 2),
+        "procedure": rng.choice(_PRIVATE_PROCEDURES if private else _PUBLIC_PROCEDURES),
+        "buyer_type": "entreprise" if private else rng.choice(_BUYERS),
+        "contract_type": rng.choice(["marche", "accord_cadre"] if private else _CONTRACTS),
+        "launch_date": (dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(0, 6 * 365 - 2))).isoformat(),
+    }
+    if reserved := rng.choice(_RESERVATIONS):
+        m["reserved_for"] = reserved
+    if mode := rng.choice(_MODES):
+        m["mode"] = mode
+    if rng.random() < 0.2:
+        m["duration_months"] = rng.randrange(1, 60)
+    return m
+
+
+def markets(n: int, seed: int = 2026) -> list[dict]:
+    """`n` plausible markets, the same for the same seed (the bench mix, also used by tests)."""
+    rng = random.Random(seed)
+    return [_market(rng) for _ in range(n)]

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout: reuse engine's writer
-from engine._docx_zip import stable_zip  # noqa: E402 - after the path set-up above
+from engine.documents.word.zip_members import stable_zip  # noqa: E402 - after the path set-up above
 
 HERE = Path(__file__).resolve().parent
 FONT = "Liberation Sans"

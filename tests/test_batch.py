@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine import batch
-from engine.batch import csv_market, safe_name
+from engine.batch import run as batch
+from engine.batch.run import csv_market, safe_name
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
@@ -233,7 +233,7 @@ class TestCsvCells:
 
     def test_every_csv_column_is_a_market_field(self):
         """The documented columns are exactly the fields a row may fill (lots need JSON)."""
-        from engine.models import Market
+        from engine.market.model import Market
 
         top = {c.split(".")[0] for c in batch.CSV_COLUMNS}
         assert top == set(Market.model_fields) - {"lots"}

@@ -23,9 +23,9 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import engine
-from engine import documents
-from engine._docx_template import PreparedTemplate
-from engine.knowledge import knowledge
+from engine.documents import render as documents
+from engine.documents.word.prepared import PreparedTemplate
+from engine.law.knowledge import knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 # a 1×1 transparent PNG
@@ -181,7 +181,7 @@ def test_a_comment_is_written_as_python_docx_writes_it(text):
     """clausier builds comments from python-docx's elements made once; the XML is python-docx's own."""
     import datetime as dt
 
-    from engine._docx_post import AUTHOR, INITIALS, _add_comment, _comment_parts
+    from engine.documents.word.finish import AUTHOR, INITIALS, _add_comment, _comment_parts
 
     stamp = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
     expected = Document()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import engine
-from engine.explain import explain, summary
+from engine.reasoning.explain import explain, summary
 from engine.testing import plain
 
 BASE = {"segment": "proprete", "procedure": "appel_offres", "buyer_type": "collectivite", "launch_date": "2026-09-01"}

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import cli
 from cli import Refused, write_atomically
-from engine._files import remove_stale_parts
+from engine.files import remove_stale_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "travaux_condition_execution.json"

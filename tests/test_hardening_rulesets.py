@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine._resources import rulesets_dir
+from engine.resources import rulesets_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKET = ROOT / "examples" / "travaux_condition_execution.json"

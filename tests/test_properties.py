@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import engine
-from engine.models import BuyerType, ContractType, DerogationReason, Mode, Procedure, Reservation, Segment
+from engine.market.model import BuyerType, ContractType, DerogationReason, Mode, Procedure, Reservation, Segment
 from engine.testing import docx_text
-from engine.validation import load_json, parse_market
+from engine.market.reading import load_json, parse_market
 
 from _fields import TEXT_FIELDS, put_text
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine._resources import rulesets_dir
+from engine.resources import rulesets_dir
 from engine.errors import RulesetError
-from engine.knowledge import KnowledgeBase, knowledge
-from engine.lint import GRID_END, GRID_START, coverage_problems, date_grid
+from engine.law.knowledge import KnowledgeBase, knowledge
+from engine.reasoning.rules_check import GRID_END, GRID_START, coverage_problems, date_grid
 
 
 @pytest.fixture(name="kb")

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from cli import cli
-from engine.documents import template_names
-from engine.templates_check import check_templates, reference_context
+from engine.documents.render import template_names
+from engine.documents.templates_check import check_templates, reference_context
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import FieldProblem, InputError, schema_location
-from .models import Market
+from engine.errors import FieldProblem, InputError, schema_location
+from engine.market.model import Market
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20

@@ -11,14 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import fmt
-from .facts import cpv8, market_fact, today
-from .hours import compute_hours
-from .knowledge import Epoch, KnowledgeBase, knowledge
-from .models import (MARKET_SCOPE, Decision, HoursComputation, Insertion, LotDecision, Market, ParameterUse,
-                     Statement, TraceStep)
-from .ruleset import MODES, Rule
-from .validation import parse_market
+from engine import fmt
+from engine.reasoning.facts import cpv8, market_fact, today
+from engine.reasoning.hours import compute_hours
+from engine.law.knowledge import KnowledgeBase, knowledge
+from engine.reasoning.compiled import Epoch, compiled
+from engine.market.model import Insertion, Market
+from engine.reasoning.decision import (MARKET_SCOPE, Decision, HoursComputation, LotDecision, ParameterUse, Statement,
+                                      TraceStep)
+from engine.law.rules import MODES, Rule
+from engine.market.reading import parse_market
 
 _PLACEHOLDER = re.compile(r"\{([pm]):([a-z0-9_.]+)\}")
 _MONEY_FIELDS = {"amount", "total_amount"}
@@ -91,7 +93,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         launch, source = on, "option"
     else:
         launch, source = today(), "aujourd_hui"
-    epoch = kb.epoch(launch)
+    epoch = compiled(kb).epoch(launch)
     voc = kb.vocabulary
 
     segment = _segment(kb, m.segment, m.cpv, m)
@@ -225,7 +227,7 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: _Scope, on: dt.date)
         insertion_weight=weight,
         market=scope.market_fact,
     )
-    fired = kb.host.run(epoch.name, fact)
+    fired = compiled(kb).host.run(epoch.name, fact)
     out = _Outcome(rules=[epoch.rules[i] for i in fired], fact=fact, hours=hours, hours_params=hours_params)
     for order, rule in enumerate(out.rules):
         then = rule.then

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import fmt
-from .knowledge import knowledge
-from .legal import cite_all
-from .models import MARKET_SCOPE, Decision
+from engine import fmt
+from engine.law.knowledge import knowledge
+from engine.law.references import cite_all
+from engine.reasoning.decision import MARKET_SCOPE, Decision
 
 _ORIGIN = {
     "launch_date": "date de lancement de la consultation",

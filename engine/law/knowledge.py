@@ -1,26 +1,25 @@
-"""The loaded ruleset: references, parameters, vocabulary and rules, checked together, and their
-compilation into one durable-rules ruleset per epoch (span of dates on which the law does not change).
+"""The loaded ruleset: references, parameters, vocabulary, rules and contents, checked together.
+
+`knowledge(root)` loads a `rulesets/` folder once per resolved path. Compiling the rules for durable-rules
+is reasoning's business (`engine.reasoning.compiled`); this module only loads and checks data.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._host import RuleHost
-from ._resources import rulesets_dir
-from ._yaml import load_yaml
-from .errors import NoApplicableVersion, RulesetError
-from .facts import FIELDS, Vocabulary, load_vocabulary
-from .legal import Reference, _first_error, load_references
-from .parameters import ParameterSet, ParamValue, load_parameters
-from .ruleset import Rule, check_rules, compile_condition, epoch_bounds, load_rules
+from engine.resources import rulesets_dir
+from engine.law.yamlfile import load_yaml
+from engine.errors import NoApplicableVersion, RulesetError
+from engine.law.vocabulary import FIELDS, Vocabulary, load_vocabulary
+from engine.law.references import Reference, _first_error, load_references
+from engine.law.parameters import ParameterSet, load_parameters
+from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
 
 
 class _Index(BaseModel):
@@ -56,18 +55,6 @@ def _load_contents(path: Path, root: Path, references: dict[str, Reference]) -> 
     return out
 
 
-@dataclass
-class Epoch:
-    """Rules and parameter values in force on a span of dates, compiled and registered once."""
-
-    name: str
-    start: dt.date | None
-    end: dt.date | None
-    rules: list[Rule]
-    values: dict[str, ParamValue] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)  # rule messages filled with this period's values
-
-
 class KnowledgeBase:
     """Everything under one `rulesets/` folder, validated; `epoch(date)` gives the law on that date."""
 
@@ -88,7 +75,7 @@ class KnowledgeBase:
             for fact in rule.then.faits:
                 if fact not in self.vocabulary.faits:
                     raise RulesetError(rule.file, f"règle '{rule.id}'", f"le fait '{fact}' n'a pas de libellé dans vocabulaire.yaml (faits)")
-        for name in self._engine_parameters():
+        for name in self.engine_parameters():
             if name not in self.params:
                 raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
         self.rule_index: dict[str, Rule] = {r.id: r for r in self.rules}
@@ -97,11 +84,8 @@ class KnowledgeBase:
         self._check_family_overlaps()
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
-        self.host = RuleHost()
-        self._epochs: dict[int, Epoch] = {}
-        self._lock = threading.Lock()
 
-    def _engine_parameters(self) -> tuple[str, ...]:
+    def engine_parameters(self) -> tuple[str, ...]:
         """Parameters every evaluation needs: a launch date where one has no value is refused."""
         i = self.index
         return (i.sss_parameter, i.hours_minimum_parameter, i.criterion_weight_parameter, *i.required_parameters)
@@ -129,52 +113,6 @@ class KnowledgeBase:
             if r.family:
                 out.setdefault(r.family, []).append(r)
         return out
-
-    def epoch(self, on: dt.date) -> Epoch:
-        """Compile (once) and return the ruleset in force on `on`."""
-        idx = bisect.bisect_right(self.bounds, on)
-        cached = self._epochs.get(idx)
-        if cached is not None:
-            return cached
-        with self._lock:
-            cached = self._epochs.get(idx)
-            if cached is None:
-                cached = self._compile(idx, on)
-                self._epochs[idx] = cached
-        return cached
-
-    def compile_all(self) -> None:
-        """Compile every period the rules cover (before forking workers, so that they share them)."""
-        for on in self.bounds:
-            try:
-                self.epoch(on)
-            except NoApplicableVersion:  # a period outside the covered dates: refused when asked for
-                pass
-
-    def _compile(self, idx: int, on: dt.date) -> Epoch:
-        rules = [r for r in self.rules if r.applies_on(on)]
-        values: dict[str, ParamValue] = {}
-        for r in rules:
-            for name in r.used_parameters:
-                values[name] = self.params.value(name, on, needed_by=r.id)
-        for name in self._engine_parameters():
-            values[name] = self.params.value(name, on)
-        consumed = {f for r in rules for f in r.when.faits}
-        definition = {}
-        for i, r in enumerate(rules):
-            asserts = tuple(f for f in r.then.faits if f in consumed)
-            definition[f"r{i:03d}_{r.id}"[:200]] = {
-                "all": compile_condition(r, lambda n: values[n].value),
-                "run": self.host.action(i, asserts),
-                # Salience only orders the trace so it reads as reasoning: rules that establish facts
-                # (thresholds, obligations) fire before the conclusions drawn from them.
-                "pri": 0 if asserts else 1,
-            }
-        start = self.bounds[idx - 1] if idx > 0 else None
-        end = self.bounds[idx] if idx < len(self.bounds) else None
-        name = f"clausier_{self.version}_{idx}".replace(".", "_").replace("+", "_")
-        self.host.ensure(name, lambda: definition)
-        return Epoch(name=name, start=start, end=end, rules=rules, values=values)
 
 
 _CACHE: dict[Path, KnowledgeBase] = {}  # by resolved folder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import RulesetError
+from engine.errors import RulesetError
 
 
 # libyaml's parser when PyYAML has it: loading the rulesets is most of a cold start (≈ 5× faster)

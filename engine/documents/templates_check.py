@@ -20,9 +20,9 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
-from ._docx_post import MARKER
-from ._resources import templates_dir
-from .knowledge import knowledge
+from engine.documents.word.finish import MARKER
+from engine.resources import templates_dir
+from engine.law.knowledge import knowledge
 
 _LOOP_NAMES = {"loop"}
 
@@ -87,8 +87,8 @@ def _merge(a, b):
 
 def reference_context(rulesets=None) -> dict:
     """The union of the contexts of varied sample markets: every variable a template may use."""
-    from .documents import build_context
-    from .evaluation import evaluate
+    from engine.documents.render import build_context
+    from engine.reasoning.evaluate import evaluate
 
     kb = knowledge(rulesets)
     merged: dict = {}
@@ -214,7 +214,7 @@ def check_template(name: str, data: bytes, context: dict, reference: bytes | Non
 
 def check_templates(folder: str | Path, rulesets=None) -> dict[str, list[Problem]]:
     """For each template name, the problems found in `folder` (empty list: the template is fine)."""
-    from .documents import jinja_env, template_names
+    from engine.documents.render import jinja_env, template_names
 
     folder = Path(folder)
     context = reference_context(rulesets)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ._files import remove_stale_parts, write_atomically
-from .errors import EngineError, NoApplicableVersion, NotAllowed
+from engine.files import remove_stale_parts, write_atomically
+from engine.errors import EngineError, NoApplicableVersion, NotAllowed
 
 SUMMARY_CSV, SUMMARY_JSON = "_resume.csv", "_resume.json"
 COLUMNS = ("source", "status", "mode", "allowed", "hours", "obligations", "output", "error")
@@ -276,22 +276,23 @@ def prepare(options: Options, warm: bool = False) -> None:
     With `warm`, also compile the rules of every period and prepare every template: done once before
     forking workers, which then share them instead of each redoing it.
     """
-    from .knowledge import knowledge
+    from engine.law.knowledge import knowledge
+    from engine.reasoning.compiled import compiled
 
     kb = knowledge(options.rulesets)
     if options.fmt == "docx":
-        from . import documents  # imported once per process, not per market
+        from engine.documents import render as documents  # imported once per process, not per market
 
         if warm:
             documents.preload(options.templates, options.rulesets)
     if warm:
-        kb.compile_all()
+        compiled(kb).compile_all()
 
 
 def process(item: Item, outdir: Path, options: Options) -> dict:
     """Evaluate one market, write its output unless already there, and return its summary row."""
-    from .evaluation import evaluate
-    from .validation import parse_market, read_market_file
+    from engine.reasoning.evaluate import evaluate
+    from engine.market.reading import parse_market, read_market_file
 
     row = _row(item.source)
     if item.problem:
@@ -310,7 +311,7 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
         if options.fmt == "json":
             data = (decision.model_dump_json(indent=2) + "\n").encode("utf-8")
         else:
-            from .documents import render
+            from engine.documents.render import render
 
             data = render(decision, options.templates, rulesets=options.rulesets)
         try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import EngineError
-from .knowledge import KnowledgeBase, knowledge
+from engine.errors import EngineError
+from engine.law.knowledge import KnowledgeBase, knowledge
+from engine.reasoning.compiled import compiled
 
 GRID_START = dt.date(2024, 1, 1)
 GRID_END = dt.date(2027, 12, 31)
@@ -62,7 +63,7 @@ def coverage_problems(kb: KnowledgeBase, start: dt.date = GRID_START, end: dt.da
                     problems.append(f"règle '{rule.id}' : paramètre '{name}' sans valeur au {day.isoformat()}")
     for day in grid:
         try:
-            kb.epoch(day)
+            compiled(kb).epoch(day)
         except EngineError as exc:
             problems.append(f"au {day.isoformat()} : {exc}")
     return sorted(set(problems))

@@ -1,15 +1,17 @@
-"""The only module that talks to durable-rules.
+"""The one door to durable-rules: `RuleHost.ensure` registers a compiled ruleset, `RuleHost.run` takes a
+fact and returns the rules fired, in order. No other module of clausier imports durable.
 
 A Host without its timer threads (they race with the caller, TECH-NOTES §1.5), one fresh session id per
 evaluation deleted in `finally`, and any failure inside a rule action raised again. Evaluations are
-serialised by a lock: the C engine holds the GIL anyway, and the lock keeps the registry of live sessions
-and lazy ruleset registration consistent under threads.
+serialised by a lock: the C engine holds the GIL anyway, and the lock keeps lazy ruleset registration
+consistent under threads.
 
 `run()` drives durable's C agenda itself (assert, start action, complete and start the next) instead of
 going through `Host.assert_fact`: durable's Python glue re-serialises the session state to JSON and builds
 a closure for every action, which cost more than the matching itself (≈ 60 % of an evaluation). The C
 engine still does all the matching, salience ordering and chaining; derived facts are still asserted
-through durable's `Closure.assert_fact`, exactly as an action would.
+through durable's `Closure.assert_fact`, exactly as an action would. `tests/durable_reference.py` runs the
+same rulesets through durable's own host, and `tests/test_durable_door.py` checks both fire the same rules.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Callable
 import durable_rules_engine
 from durable.engine import Closure, Host, MessageNotHandledException, MessageObservedException
 
-from .errors import EvaluationError
+from engine.errors import EvaluationError
 
 
 class _SyncHost(Host):
@@ -40,7 +42,6 @@ class RuleHost:
     def __init__(self):
         self._host = _SyncHost()
         self._lock = threading.RLock()
-        self._sessions: dict[str, dict] = {}  # for `action`'s body when durable dispatches it (bench/rules.py)
         # ruleset name -> (durable Ruleset, {durable rule name: (rule index, facts it asserts)})
         self._compiled: dict[str, tuple[object, dict[str, tuple[int, tuple[str, ...]]]]] = {}
         self._sids = itertools.count(1)
@@ -56,19 +57,14 @@ class RuleHost:
                 self._compiled[name] = (self._host.get_ruleset(name), actions)
 
     def action(self, index: int, asserts: tuple[str, ...]):
-        """A durable action recording rule `index` as fired and asserting its consumed facts.
+        """The durable action of rule `index`, which asserts `asserts` (the facts other rules consume).
 
-        `run()` reads `index` and `asserts` from it and performs the same steps without durable's
-        per-action closure; the body stays valid for durable's own dispatch.
+        `run()` reads `index` and `asserts` from it and performs the action's steps itself: durable never
+        calls the body, which only says so if it ever were.
         """
 
         def act(c):  # exactly one positional parameter: two would make durable treat it as async
-            session = self._sessions[c.s.sid]
-            session["fired"].append(index)
-            for name in asserts:
-                if name not in session["facts"]:
-                    session["facts"].add(name)
-                    c.assert_fact({"t": "fait", "nom": name})
+            raise RuntimeError("clausier runs its actions itself (RuleHost.run)")
 
         act.index, act.asserts = index, asserts
         return act

@@ -31,7 +31,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
-from ._docx_zip import Member, members_of
+from engine.documents.word.zip_members import Member, members_of
 
 # docxtpl turns `{_{`, `}_}`, `{_%`, `%_}` into `{{`, `}}`, `{%`, `%}` *after* rendering (its way to
 # write literal tags in a template), which would alter user text containing them. Every rendered value

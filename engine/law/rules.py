@@ -1,9 +1,8 @@
-"""Rules as data: the YAML schema of a rule, its validation, and its compilation to durable-rules.
+"""Rules as data: the YAML schema of a rule and its validation (compiling it is `engine.reasoning.compiled`).
 
 A rule says *when* (tests on the market fact, derived facts that must exist) and *then* (facts it
 asserts, modes it admits or excludes, obligations, warnings, clause blocks…). Rules carry their legal
-references and validity dates. Compilation happens per "epoch" (a span of dates on which the same rules
-and parameter values apply): parameter names in conditions are replaced by their values on that date.
+references and validity dates; `epoch_bounds` gives the dates where the law changes.
 Derived facts are never negated: durable-rules has no truth maintenance, so a negation on a fact that a
 later rule asserts would fire wrongly. Negative tests exist only on market fields.
 """
@@ -18,10 +17,10 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._yaml import load_yaml
-from .errors import RulesetError
-from .legal import Reference, _first_error
-from .parameters import ParameterSet
+from engine.law.yamlfile import load_yaml
+from engine.errors import RulesetError
+from engine.law.references import Reference, _first_error
+from engine.law.parameters import ParameterSet
 
 MODES = ("condition_execution", "critere_attribution", "objet_marche")
 _IDENT = r"^[a-z][a-z0-9_]*$"
@@ -259,28 +258,6 @@ def _check_values(rule: Rule, field: str, test, allowed) -> None:
             raise RulesetError(
                 rule.file, f"règle '{rule.id}'", f"valeur '{v}' impossible pour '{field}' (attendu : {sorted(map(str, allowed))})"
             )
-
-
-def compile_condition(rule: Rule, resolve) -> list[dict]:
-    """The durable-rules `all` list of one rule; `resolve(name)` gives a parameter's value."""
-    tests: list[dict] = [{"t": "marche"}]
-    for field, test in rule.when.marche.items():
-        if isinstance(test, list):
-            tests.append({"$or": [{field: v} for v in test]})
-        elif isinstance(test, Comparison):
-            if test.in_ is not None:
-                tests.append({"$or": [{field: v} for v in test.in_]})
-            if test.not_in is not None:
-                tests.extend({"$neq": {field: v}} for v in test.not_in)
-            for op, bound in (("$gte", test.gte), ("$gt", test.gt), ("$lt", test.lt), ("$lte", test.lte)):
-                if bound is not None:
-                    tests.append({op: {field: resolve(bound) if isinstance(bound, str) else bound}})
-        else:
-            tests.append({field: test})
-    patterns: list[dict] = [{"m": {"$and": tests}}]
-    for i, fact in enumerate(rule.when.faits):
-        patterns.append({f"f{i}": {"$and": [{"t": "fait"}, {"nom": fact}]}})
-    return patterns
 
 
 def epoch_bounds(rules: list[Rule], params: ParameterSet) -> list[dt.date]:

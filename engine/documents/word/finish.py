@@ -27,9 +27,9 @@ from docx.oxml.parser import OxmlElement, parse_xml
 from docx.parts.comments import CommentsPart
 from docx.text.run import Run
 
-from ._docx_template import RENDERED_PROPERTIES, Rendered
-from ._docx_zip import deflate, write_zip
-from .models import Decision
+from engine.documents.word.prepared import RENDERED_PROPERTIES, Rendered
+from engine.documents.word.zip_members import deflate, write_zip
+from engine.reasoning.decision import Decision
 
 MARKER = re.compile(r"⟦([a-z0-9_]+)⟧")
 NUMBERING = re.compile(r"⟦(#|#\.#|A\.#)⟧")

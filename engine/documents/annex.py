@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import fmt
-from .knowledge import KnowledgeBase
-from .legal import cite_all, cite_dict
-from .models import Decision
+from engine import fmt
+from engine.law.knowledge import KnowledgeBase
+from engine.law.references import cite_all, cite_dict
+from engine.reasoning.decision import Decision
 
 _FIELD_LABELS = {
     "title": "Intitulé", "buyer_name": "Acheteur", "reference": "Référence", "segment": "Segment",
