@@ -16,7 +16,6 @@ import sys
 import time
 
 from _common import ROOT, median_ms, verdict
-
 from docxtpl import DocxTemplate
 
 import engine

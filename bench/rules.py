@@ -11,50 +11,35 @@ from __future__ import annotations
 
 import sys
 import time
-import uuid
 
-from _common import markets, verdict
-
-import durable_rules_engine
-from durable.engine import MessageNotHandledException
+from _common import ROOT, markets, verdict
 
 import engine
 from engine.law.knowledge import knowledge
 from engine.market.reading import parse_market
+from engine.reasoning.compiled import compiled
+
+sys.path.insert(0, str(ROOT / "tests"))
+from durable_reference import ReferenceHost  # noqa: E402 - durable's own host, as clausier ran it before
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 TARGET_MS = 0.5
 
 
-def durable_host_run(host, name: str, fact: dict) -> list[int]:
-    """The former RuleHost.run: durable's Python host drives the actions (JSON state per action)."""
-    sid = uuid.uuid4().hex
-    session = {"fired": [], "facts": set()}
-    host._sessions[sid] = session
-    try:
-        host._host.assert_fact(name, dict(fact, sid=sid))
-    except MessageNotHandledException:
-        pass
-    finally:
-        host._sessions.pop(sid, None)
-        try:
-            host._host.delete_state(name, sid)
-        except durable_rules_engine.error:
-            pass
-    return session["fired"]
-
-
 def main() -> None:
     parsed = [parse_market(m) for m in markets(N)]
-    kb = knowledge()
+    law = compiled(knowledge())
     runs: list[tuple[str, dict]] = []
-    real = kb.host.run
-    kb.host.run = lambda name, fact: runs.append((name, fact)) or real(name, fact)
+    real = law.host.run
+    law.host.run = lambda name, fact: runs.append((name, fact)) or real(name, fact)
     for m in parsed:  # also warms every epoch up
         engine.evaluate(m)
-    del kb.host.run
+    del law.host.run
+    reference = ReferenceHost()
+    for epoch in law.epochs():
+        reference.register(epoch)
 
-    mismatches = sum(real(n, f) != durable_host_run(kb.host, n, f) for n, f in runs[:2000])
+    mismatches = sum(real(n, f) != reference.run(n, f) for n, f in runs[:2000])
     best = {"clausier": float("inf"), "durable": float("inf"), "evaluate": float("inf")}
     for _ in range(3):  # best of 3 rounds, alternated, to see through a noisy shared machine
         t = time.perf_counter()
@@ -63,7 +48,7 @@ def main() -> None:
         best["clausier"] = min(best["clausier"], time.perf_counter() - t)
         t = time.perf_counter()
         for n, f in runs:
-            durable_host_run(kb.host, n, f)
+            reference.run(n, f)
         best["durable"] = min(best["durable"], time.perf_counter() - t)
         t = time.perf_counter()
         for m in parsed:

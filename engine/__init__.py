@@ -14,14 +14,15 @@ from engine.errors import (
     NotAllowed,
     RulesetError,
 )
-from engine.reasoning.evaluate import evaluate
 from engine.market.model import Market
 from engine.reasoning.decision import Decision
+from engine.reasoning.evaluate import evaluate
 
 
 def render(decision: Decision, templates=None, *, annex: bool = True, comments: bool = True) -> bytes:
     """The .docx bytes for `decision` (see engine.documents.render)."""
-    from engine.documents.render import render as _render  # docxtpl is heavy: imported only when a document is made
+    # docxtpl is heavy: imported only when a document is made
+    from engine.documents.render import render as _render
 
     return _render(decision, templates, annex=annex, comments=comments)
 

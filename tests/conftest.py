@@ -57,7 +57,8 @@ def pytest_addoption(parser):
 try:
     import os as _os
 
-    from hypothesis import HealthCheck, settings as _hyp_settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as _hyp_settings
 
     _hyp_settings.register_profile("rapide", max_examples=50, deadline=None)
     _hyp_settings.register_profile("thorough", max_examples=10_000, deadline=None,

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from engine.batch import run as batch
-from engine.batch.run import csv_market, safe_name
+from engine import batch
+from engine.batch import csv_market, safe_name
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOOD = {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
@@ -266,3 +266,19 @@ class TestInterruption:
         assert rerun.exit_code == 0, rerun.stderr
         statuses = [r["status"] for r in _summary(out).values()]
         assert statuses.count("deja_fait") == len(written) and statuses.count("ecrit") == 60 - len(written)
+
+
+def test_a_library_batch_leaves_the_callers_garbage_collector_alone(tmp_path, monkeypatch):
+    """batch.run freezes the heap only when asked (the CLI owns its process; a library caller does not)."""
+    import gc
+
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    plan = tmp_path / "plan.jsonl"
+    plan.write_text(json.dumps(GOOD) + "\n", encoding="utf-8")
+    items = batch.read_input(plan)
+    batch.run(items, tmp_path / "a", batch.Options(fmt="json"), jobs=1)
+    assert calls == []
+    batch.run(items, tmp_path / "b", batch.Options(fmt="json", freeze_heap=True), jobs=1)
+    assert calls == ["freeze", "unfreeze"]

@@ -181,7 +181,12 @@ def test_a_comment_is_written_as_python_docx_writes_it(text):
     """clausier builds comments from python-docx's elements made once; the XML is python-docx's own."""
     import datetime as dt
 
-    from engine.documents.word.finish import AUTHOR, INITIALS, _add_comment, _comment_parts
+    from engine.documents.word.finish import (
+        AUTHOR,
+        INITIALS,
+        _add_comment,
+        _comment_parts,
+    )
 
     stamp = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
     expected = Document()

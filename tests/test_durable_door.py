@@ -48,7 +48,7 @@ def runs(request) -> list[tuple[str, dict, list[int]]]:
 def test_the_door_fires_what_durables_own_host_fires(runs):
     law = compiled(knowledge())
     reference = ReferenceHost()
-    epochs = {e.name: e for e in law._epochs.values()}
+    epochs = {e.name: e for e in law.epochs()}
     differences = []
     for name, fact, fired in runs:
         reference.register(epochs[name])

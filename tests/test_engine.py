@@ -8,8 +8,8 @@ import durable.engine
 import pytest
 
 import engine
-from engine.reasoning.durable_door import RuleHost
 from engine.law.knowledge import knowledge
+from engine.reasoning.durable_door import RuleHost
 
 ABOVE = {"segment": "travaux", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
          "mode": "condition_execution", "launch_date": "2026-09-01"}

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from cli import Refused, write_atomically
+from engine.cli.common import write_atomically
+from engine.cli.errors import Refused
 from engine.files import remove_stale_parts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,12 +15,11 @@ import zipfile
 
 import docx
 import pytest
+from _fields import TEXT_FIELDS, put_text
 from lxml import etree
 
 import engine
 from engine.testing import docx_comments, docx_text
-
-from _fields import TEXT_FIELDS, put_text
 
 BASE = {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
         "mode": "condition_execution", "launch_date": "2026-11-24",

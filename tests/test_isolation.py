@@ -18,7 +18,6 @@ import durable.engine
 import pytest
 
 import engine
-from engine.law.knowledge import knowledge
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))
 

@@ -21,17 +21,23 @@ import zipfile
 from typing import get_args
 
 import docx
+from _fields import TEXT_FIELDS, put_text
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 import engine
-from engine.market.model import BuyerType, ContractType, DerogationReason, Mode, Procedure, Reservation, Segment
-from engine.testing import docx_text
+from engine.market.model import (
+    BuyerType,
+    ContractType,
+    DerogationReason,
+    Mode,
+    Procedure,
+    Reservation,
+    Segment,
+)
 from engine.market.reading import load_json, parse_market
-
-from _fields import TEXT_FIELDS, put_text
-
+from engine.testing import docx_text
 
 SEGMENTS, PROCEDURES, BUYERS = get_args(Segment), get_args(Procedure), get_args(BuyerType)
 CONTRACTS, RESERVATIONS, MODES, REASONS = get_args(ContractType), get_args(Reservation), get_args(Mode), get_args(DerogationReason)

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.resources import rulesets_dir
 from engine.errors import RulesetError
 from engine.law.knowledge import KnowledgeBase, knowledge
-from engine.reasoning.rules_check import GRID_END, GRID_START, coverage_problems, date_grid
+from engine.reasoning.rules_check import (
+    GRID_END,
+    GRID_START,
+    coverage_problems,
+    date_grid,
+)
+from engine.resources import rulesets_dir
 
 
 @pytest.fixture(name="kb")
@@ -48,7 +53,7 @@ class TestLint:
 
         pattern = re.compile(r"\b[LRD]\d{4}-\d+")
         root = Path(__file__).resolve().parent.parent
-        for path in [*(root / "engine").glob("*.py"), root / "cli.py"]:
+        for path in [*(root / "engine").rglob("*.py"), root / "cli.py"]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             docstrings = {
                 id(node.body[0].value) for node in ast.walk(tree)

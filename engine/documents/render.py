@@ -16,14 +16,14 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from engine import fmt
 from engine.documents.annex import annex_context, short_calc
-from engine.documents.word.jinja_cache import shared_env
 from engine.documents.word.finish import finish
+from engine.documents.word.jinja_cache import shared_env
 from engine.documents.word.prepared import PreparedTemplate, keep_docxtpl_escapes
-from engine.resources import templates_dir
 from engine.errors import DocumentError, NotAllowed
 from engine.law.knowledge import KnowledgeBase, knowledge
 from engine.law.references import CODE_NAMES, cite_all
 from engine.reasoning.decision import MARKET_SCOPE, Decision
+from engine.resources import templates_dir
 
 _LOCK = threading.Lock()
 _TEMPLATES: dict[Path, tuple[tuple, PreparedTemplate]] = {}  # path -> (file signature, prepared)

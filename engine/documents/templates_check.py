@@ -21,8 +21,8 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
 from engine.documents.word.finish import MARKER
-from engine.resources import templates_dir
 from engine.law.knowledge import knowledge
+from engine.resources import templates_dir
 
 _LOOP_NAMES = {"loop"}
 

@@ -6,20 +6,19 @@ is reasoning's business (`engine.reasoning.compiled`); this module only loads an
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from engine.resources import rulesets_dir
-from engine.law.yamlfile import load_yaml
-from engine.errors import NoApplicableVersion, RulesetError
-from engine.law.vocabulary import FIELDS, Vocabulary, load_vocabulary
-from engine.law.references import Reference, _first_error, load_references
+from engine.errors import RulesetError
 from engine.law.parameters import ParameterSet, load_parameters
+from engine.law.references import Reference, _first_error, load_references
 from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
+from engine.law.vocabulary import FIELDS, Vocabulary, load_vocabulary
+from engine.law.yamlfile import load_yaml
+from engine.resources import rulesets_dir
 
 
 class _Index(BaseModel):

@@ -13,9 +13,9 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.law.yamlfile import load_yaml
 from engine.errors import NoApplicableVersion, RulesetError
 from engine.law.references import Reference, _first_error
+from engine.law.yamlfile import load_yaml
 
 Scalar = Union[bool, int, float, str]
 

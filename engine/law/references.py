@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.law.yamlfile import load_yaml
 from engine.errors import RulesetError, schema_location
+from engine.law.yamlfile import load_yaml
 
 
 class Reference(BaseModel):

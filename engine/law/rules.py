@@ -15,12 +15,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from engine.law.yamlfile import load_yaml
 from engine.errors import RulesetError
-from engine.law.references import Reference, _first_error
 from engine.law.parameters import ParameterSet
+from engine.law.references import Reference, _first_error
+from engine.law.yamlfile import load_yaml
 
 MODES = ("condition_execution", "critere_attribution", "objet_marche")
 _IDENT = r"^[a-z][a-z0-9_]*$"

@@ -11,10 +11,18 @@ from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from engine.law.yamlfile import load_yaml
 from engine.errors import RulesetError
 from engine.law.references import _first_error
-from engine.market.model import BuyerType, ContractType, DerogationReason, Mode, Procedure, Reservation, Segment
+from engine.law.yamlfile import load_yaml
+from engine.market.model import (
+    BuyerType,
+    ContractType,
+    DerogationReason,
+    Mode,
+    Procedure,
+    Reservation,
+    Segment,
+)
 
 NONE = "aucun"
 BOOL = (True, False)

@@ -77,6 +77,10 @@ class CompiledLaw:
                 self._epochs[idx] = cached
         return cached
 
+    def epochs(self) -> list[Epoch]:
+        """The epochs compiled so far."""
+        return list(self._epochs.values())
+
     def compile_all(self) -> None:
         """Compile every period the rules cover (before forking workers, so that they share them)."""
         for on in self.kb.bounds:

@@ -23,7 +23,12 @@ from decimal import Decimal
 from typing import Callable
 
 import durable_rules_engine
-from durable.engine import Closure, Host, MessageNotHandledException, MessageObservedException
+from durable.engine import (
+    Closure,
+    Host,
+    MessageNotHandledException,
+    MessageObservedException,
+)
 
 from engine.errors import EvaluationError
 

@@ -12,15 +12,22 @@ import re
 from dataclasses import dataclass, field
 
 from engine import fmt
+from engine.law.knowledge import KnowledgeBase, knowledge
+from engine.law.rules import MODES, Rule
+from engine.market.model import Insertion, Market
+from engine.market.reading import parse_market
+from engine.reasoning.compiled import Epoch, compiled
+from engine.reasoning.decision import (
+    MARKET_SCOPE,
+    Decision,
+    HoursComputation,
+    LotDecision,
+    ParameterUse,
+    Statement,
+    TraceStep,
+)
 from engine.reasoning.facts import cpv8, market_fact, today
 from engine.reasoning.hours import compute_hours
-from engine.law.knowledge import KnowledgeBase, knowledge
-from engine.reasoning.compiled import Epoch, compiled
-from engine.market.model import Insertion, Market
-from engine.reasoning.decision import (MARKET_SCOPE, Decision, HoursComputation, LotDecision, ParameterUse, Statement,
-                                      TraceStep)
-from engine.law.rules import MODES, Rule
-from engine.market.reading import parse_market
 
 _PLACEHOLDER = re.compile(r"\{([pm]):([a-z0-9_.]+)\}")
 _MONEY_FIELDS = {"amount", "total_amount"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine.law.parameters import ParameterSet
 from engine.market.model import Insertion
 from engine.reasoning.decision import HoursComputation
-from engine.law.parameters import ParameterSet
 
 FORMULA = "heures = montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire moyen chargé"
 _INPUTS = {

@@ -1,0 +1,79 @@
+"""Commands on the law and the templates: rules list, rules check, templates check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from engine.cli.common import DATE
+from engine.cli.errors import Refused, engine_call
+from engine.cli.group import cli
+
+
+@cli.group()
+def rules():
+    """Consulter et vérifier les règles."""
+
+
+@rules.command("list")
+@DATE
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.pass_context
+def rules_list(ctx, date, fmt):
+    """Liste les règles (toutes, ou celles en vigueur à --date) avec leurs références."""
+    from engine.law.knowledge import knowledge
+
+    kb = engine_call(knowledge, ctx.parent.obj["rulesets"])
+    selected = [r for r in kb.rules if date is None or r.applies_on(date)]
+    if fmt == "json":
+        out = [{"id": r.id, "label": r.label, "valid_from": r.valid_from.isoformat(),
+                "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+                "references": [kb.references[x].public_dict() for x in r.references], "file": r.file}
+               for r in selected]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for r in selected:
+        until = f" au {r.valid_until.isoformat()}" if r.valid_until else ""
+        refs = "; ".join(kb.references[x].cite() + ("" if kb.references[x].verified else " [non vérifié]")
+                         for x in r.references)
+        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {r.valid_from.isoformat()}{until} — {refs}")
+    click.echo(f"{len(selected)} règle(s)")
+
+
+@rules.command("check")
+@click.pass_context
+def rules_check(ctx):
+    """Vérifie les règles : schéma, références, paramètres, couverture des dates."""
+    from engine.reasoning.rules_check import check_all
+
+    problems = engine_call(check_all, ctx.parent.obj["rulesets"])
+    if problems:
+        for p in problems:
+            click.echo(f"- {p}", err=True)
+        raise Refused(f"{len(problems)} problème(s) dans les règles")
+    click.echo("Règles valides : schéma, références, paramètres et couverture des dates vérifiés.")
+
+
+@cli.group()
+def templates():
+    """Vérifier les modèles Word d'une organisation (voir docs/template-context.md)."""
+
+
+@templates.command("check")
+@click.argument("folder", metavar="DOSSIER", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def templates_check(ctx, folder):
+    """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER."""
+    from engine.documents.templates_check import check_templates
+
+    results = engine_call(check_templates, folder, ctx.parent.obj["rulesets"])
+    count = 0
+    for name, problems in results.items():
+        click.echo(f"{name} : {'à corriger' if problems else 'conforme'}")
+        for p in problems:
+            click.echo(f"  - {p.message}")
+        count += len(problems)
+    if count:
+        raise Refused(f"{count} problème(s) dans les modèles de {folder}")
