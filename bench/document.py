@@ -19,7 +19,7 @@ from _common import ROOT, median_ms, verdict
 from docxtpl import DocxTemplate
 
 import engine
-from engine.documents import render as documents
+from engine import documents
 from engine.law.knowledge import knowledge
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 10

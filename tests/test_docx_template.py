@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import engine
-from engine.documents import render as documents
+from engine import documents
 from engine.documents.word.prepared import PreparedTemplate
 from engine.law.knowledge import knowledge
 

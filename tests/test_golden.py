@@ -25,7 +25,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 import engine
-from engine.documents.render import template_name
+from engine.documents import template_name
 from engine.testing import docx_comments
 
 ROOT = Path(__file__).resolve().parent.parent

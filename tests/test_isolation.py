@@ -82,12 +82,13 @@ class TestThreads:
 
     def test_threads_preparing_the_templates_together_give_identical_bytes(self, monkeypatch):
         """From a cold cache, 8 threads racing to prepare the same templates write the same bytes."""
-        from engine.documents import render as documents
+        from engine import documents
+        from engine.documents import template_files
 
         decisions = [engine.evaluate(json.loads(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
         decisions = [d for d in decisions if d.allowed]
         expected = [engine.render(d) for d in decisions]
-        monkeypatch.setattr(documents, "_TEMPLATES", {})
+        monkeypatch.setattr(template_files, "_TEMPLATES", {})
         barrier = threading.Barrier(8)
 
         def work(k):
@@ -98,7 +99,7 @@ class TestThreads:
         with ThreadPoolExecutor(max_workers=8) as pool:
             results = [pair for chunk in pool.map(work, range(8)) for pair in chunk]
         assert [i for i, data in results if data != expected[i]] == []
-        assert len(documents._TEMPLATES) == len({documents.template_name(d) for d in decisions})
+        assert len(template_files._TEMPLATES) == len({documents.template_name(d) for d in decisions})
 
 
 class TestFailingActions:

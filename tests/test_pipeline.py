@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 import engine
-from engine.documents.render import template_name
+from engine.documents import template_name
 from engine.testing import docx_text, plain
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))

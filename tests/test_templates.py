@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from cli import cli
-from engine.documents.render import template_names
+from engine.documents import template_names
 from engine.documents.templates_check import check_templates, reference_context
 
 ROOT = Path(__file__).resolve().parent.parent

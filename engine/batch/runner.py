@@ -46,9 +46,7 @@ def prepare(options: Options, warm: bool = False) -> None:
 
     kb = knowledge(options.rulesets)
     if options.fmt == "docx":
-        from engine.documents import (
-            render as documents,  # imported once per process, not per market
-        )
+        from engine import documents  # imported once per process, not per market
 
         if warm:
             documents.preload(options.templates, options.rulesets)

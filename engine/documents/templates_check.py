@@ -87,7 +87,7 @@ def _merge(a, b):
 
 def reference_context(rulesets=None) -> dict:
     """The union of the contexts of varied sample markets: every variable a template may use."""
-    from engine.documents.render import build_context
+    from engine.documents.context import build_context
     from engine.reasoning.evaluate import evaluate
 
     kb = knowledge(rulesets)
@@ -214,7 +214,7 @@ def check_template(name: str, data: bytes, context: dict, reference: bytes | Non
 
 def check_templates(folder: str | Path, rulesets=None) -> dict[str, list[Problem]]:
     """For each template name, the problems found in `folder` (empty list: the template is fine)."""
-    from engine.documents.render import jinja_env, template_names
+    from engine.documents.template_files import jinja_env, template_names
 
     folder = Path(folder)
     context = reference_context(rulesets)
