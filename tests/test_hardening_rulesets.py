@@ -174,3 +174,21 @@ class TestOtherFiles:
         CliRunner().invoke(cli, ["--rulesets", str(broken("duplicate_id")), "evaluate", str(MARKET)])
         result = CliRunner().invoke(cli, ["evaluate", str(MARKET)])
         assert result.exit_code == 0, result.stderr
+
+
+def test_a_relative_rulesets_folder_follows_the_working_directory(tmp_path, monkeypatch):
+    """The same relative --rulesets in two folders gives each folder's own rules (the cache is keyed by the
+    resolved path, not by the argument as given)."""
+    from engine.law.knowledge import knowledge
+
+    for name in ("a", "b"):
+        shutil.copytree(rulesets_dir(), tmp_path / name / "regles")
+        index = tmp_path / name / "regles" / "index.yaml"
+        index.write_text(index.read_text(encoding="utf-8").replace('version: "', f'version: "{name}-', 1),
+                         encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "a")
+    first = knowledge("regles")
+    monkeypatch.chdir(tmp_path / "b")
+    second = knowledge("regles")
+    assert first.version.startswith("a-") and second.version.startswith("b-")
+    assert knowledge("regles") is second and knowledge(str(tmp_path / "a" / "regles")) is first

@@ -47,13 +47,13 @@ def iso_date(ctx, param, value):
 
 
 def evaluate_market(ctx, market: str, date, as_json=False):
-    import engine
+    from engine.reasoning.evaluate import evaluate
 
     data, source = read_market(market, as_json)
     from engine.market.reading import parse_market
 
     parsed = engine_call(parse_market, data, source, as_json=as_json)
-    return engine_call(engine.evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
+    return engine_call(evaluate, parsed, date, rulesets=ctx.obj["rulesets"], as_json=as_json)
 
 
 def write_atomically(path: Path, data: bytes, force: bool) -> None:

@@ -39,15 +39,15 @@ def engine_call(fn, *args, as_json=False, **kwargs):
     The engine's exception stays attached as the cause: `main()` prints its traceback with --debug, and the
     exit code is the same with or without --debug.
     """
-    import engine
+    from engine.errors import EngineError, InputError, NoApplicableVersion
 
     try:
         return fn(*args, **kwargs)
-    except engine.InputError as exc:
+    except InputError as exc:
         raise InputProblem(str(exc), exc.as_dict(), as_json) from exc
-    except engine.NoApplicableVersion as exc:
+    except NoApplicableVersion as exc:
         raise InputProblem(exc.located(), exc.as_dict(), as_json) from exc
-    except engine.EngineError as exc:  # NotAllowed, RulesetError, DocumentError…
+    except EngineError as exc:  # NotAllowed, RulesetError, DocumentError…
         raise Refused(str(exc)) from exc
 
 

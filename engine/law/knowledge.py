@@ -115,12 +115,18 @@ class KnowledgeBase:
 
 
 _CACHE: dict[Path, KnowledgeBase] = {}  # by resolved folder
-_BY_ARGUMENT: dict = {}  # by the argument as given: every evaluation asks, without touching the file system
+# By the argument as given, when it names the same folder whatever the working directory (None: the shipped
+# rulesets; an absolute path): every evaluation asks, and these answer without touching the file system.
+_BY_ARGUMENT: dict = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def knowledge(root: Path | str | None = None) -> KnowledgeBase:
-    """The knowledge base of `root` (default: the rulesets shipped with clausier), loaded once."""
+    """The knowledge base of `root` (default: the rulesets shipped with clausier).
+
+    Loaded once per process for each resolved folder and never reloaded: files edited afterwards are read by
+    the next process. A relative `root` is resolved at each call, so it follows the working directory.
+    """
     kb = _BY_ARGUMENT.get(root)
     if kb is not None:
         return kb
@@ -132,5 +138,6 @@ def knowledge(root: Path | str | None = None) -> KnowledgeBase:
                 raise RulesetError(str(path), None, "dossier de règles introuvable")
             kb = KnowledgeBase(path)
             _CACHE[path] = kb
-        _BY_ARGUMENT[root] = kb
+        if root is None or Path(root).is_absolute():
+            _BY_ARGUMENT[root] = kb
         return kb
