@@ -1,7 +1,7 @@
 """Fingerprint of clausier's behaviour: decisions and document bytes, to prove a refactoring changed nothing.
 
 Evaluates every example and N generated markets (bench/_common.py's reproducible mix, fixed launch dates),
-hashes each decision's JSON, and renders every admitted example (with and without annex and comments) and
+hashes each decision's JSON (rules version set to a constant), and renders every admitted example (with and without annex and comments) and
 every admitted market among the first D generated ones, hashing the .docx bytes. Prints one line per
 group with its SHA-256 and writes every item's hash to OUT (JSON) so that two runs can be compared:
 
@@ -29,10 +29,13 @@ def _sha(data: bytes) -> str:
 
 
 def _decision(market) -> tuple[str, engine.Decision | None]:
+    """The decision's hash, its rules version replaced by a constant: the version is a digest of every YAML
+    file, so moving a name or a sentence between files changes it even when no decision changes."""
     try:
         decision = engine.evaluate(market, ON)
     except engine.EngineError as exc:
         return "error:" + type(exc).__name__ + ":" + str(exc), None
+    decision = decision.model_copy(update={"ruleset_version": "VERSION"})
     return _sha(decision.model_dump_json().encode()), decision
 
 

@@ -192,3 +192,44 @@ def test_a_relative_rulesets_folder_follows_the_working_directory(tmp_path, monk
     second = knowledge("regles")
     assert first.version.startswith("a-") and second.version.startswith("b-")
     assert knowledge("regles") is second and knowledge(str(tmp_path / "a" / "regles")) is first
+
+
+@pytest.mark.parametrize("rename, name", [
+    ("parameters/pratique/penalite_par_heure.yaml", "pratique.penalite_par_heure"),
+    ("parameters/pratique/taux_insertion/proprete.yaml", "pratique.taux_insertion.proprete"),
+])
+def test_renaming_a_parameter_python_reads_fails_the_check_with_its_name(tmp_path, rename, name):
+    """A parameter only Python reads (no rule names it), renamed in one place: `rules check` names it and
+    where it is declared (index.yaml, engine section), instead of documents silently changing."""
+    root = tmp_path / "regles"
+    shutil.copytree(rulesets_dir(), root)
+    (root / rename).rename((root / rename).with_name("renomme.yaml"))
+    result = CliRunner().invoke(cli, ["--rulesets", str(root), "rules", "check"])
+    assert result.exit_code != 0
+    assert "index.yaml" in result.output and f"« {name} »" in result.output and "engine." in result.output
+
+
+@pytest.mark.parametrize("section, old, new", [
+    ("contenus.yaml", "criteres_objet:", "criteres_de_l_objet:"),
+    ("formulations.yaml", "mode_non_admis:", "mode_refuse:"),
+    ("rules/ccp_criteres.yaml", "ligne_environnementale", "ligne_verte"),
+])
+def test_renaming_a_block_content_or_wording_python_reads_fails_the_check(tmp_path, section, old, new):
+    root = tmp_path / "regles"
+    shutil.copytree(rulesets_dir(), root)
+    path = root / section
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--rulesets", str(root), "rules", "check"])
+    assert result.exit_code != 0 and "index.yaml" in result.output, result.output
+
+
+def test_a_wording_must_declare_the_variables_its_text_uses(tmp_path):
+    root = tmp_path / "regles"
+    shutil.copytree(rulesets_dir(), root)
+    path = root / "formulations.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("pour ce marché.\"", "pour ce marché ({montant}).\"", 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--rulesets", str(root), "rules", "check"])
+    assert result.exit_code != 0 and "formulations.yaml" in result.output and "montant" in result.output

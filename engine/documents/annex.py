@@ -128,7 +128,7 @@ def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
                 out.append(f"Valeur non vérifiée dans le calcul des heures : {source}")
     m = decision.market
     if decision.mode == "condition_execution" and not m.get("penalty_per_hour"):
-        pen = kb.params.value("pratique.penalite_par_heure", decision.launch_date)
+        pen = kb.params.value(kb.names.parameters.penalty_per_hour, decision.launch_date)
         refs = [kb.references[r] for r in pen.references]
         if not all(r.verified for r in refs):
             out.append(f"Valeur non vérifiée : la pénalité indicative de {fmt.euros(pen.value)} par heure proposée dans "

@@ -171,14 +171,15 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     }
     facil = m.get("facilitator") or {}
     penalty = m.get("penalty_per_hour")
-    suggested = kb.params.value("pratique.penalite_par_heure", decision.launch_date).value
+    names = kb.names
+    suggested = kb.params.value(names.parameters.penalty_per_hour, decision.launch_date).value
     weight = (m.get("weights") or {}).get("insertion")
     if weight is None:
-        weight = kb.params.value(kb.index.criterion_weight_parameter, decision.launch_date).value
+        weight = kb.params.value(names.parameters.criterion_weight, decision.launch_date).value
     blocks = set(decision.blocks)
     bases = _bases(trace, kb)
     reserved_lots = _reserved_lots(trace, kb)
-    pme = _block_parameter(trace, "part_pme")
+    pme = _block_parameter(trace, names.blocks.sme_share)
     return {
         "doc": {
             "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
@@ -218,7 +219,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
         "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
-        "oeth": {"texte": _block_statement(trace, "oeth", decision.recommendations)},
+        "oeth": {"texte": _block_statement(trace, names.blocks.oeth, decision.recommendations)},
         "annexe": annex_context(decision, kb) if annex else False,
     }
 
@@ -226,7 +227,8 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
 def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> dict:
     weights = m.get("weights") or {}
     blocks = set(decision.blocks)
-    ranked = "criteres_hierarchises" in blocks
+    names = kb.names
+    ranked = names.blocks.ranked_criteria in blocks
 
     def w(value):
         if ranked:
@@ -235,13 +237,13 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
 
     insertion = ("Performances en matière d'insertion professionnelle des publics en difficulté", w(weight))
     if decision.mode == "objet_marche":
-        rows = [(c, w(None)) for c in kb.contents["criteres_objet"].items]
+        rows = [(c, w(None)) for c in kb.contents[names.contents.purpose_criteria].items]
     elif not decision.public:
         rows = [("Performance en matière d'insertion", w(weight))]
     else:
         rows = [insertion]
     rows = [("Prix ou coût", w(weights.get("price")))] + rows
-    if "ligne_environnementale" in blocks:
+    if names.blocks.environment_line in blocks:
         rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
     given = [weights.get(k) for k in ("price", "environment", "insertion")]
     remainder = 100 - sum(v for v in given if v is not None) if all(v is not None for v in given) else None
@@ -309,14 +311,15 @@ def _reservation_terms(trace: Trace, kb: KnowledgeBase, reservation: str, scope:
     """What a notice says about a reservation decided in `scope` for `subject` (« Marché », « Lot n° 2 »):
     beneficiaries, article, share. Same keys as _NO_RESERVATION."""
     entry = kb.vocabulary.reservations[reservation]
-    share = trace.params(scope).get("reserves.proportion_minimale")
+    share = trace.params(scope).get(kb.names.parameters.reservation_share)
     proportion = ""
     if share is not None and entry.travailleurs:
         basis = [kb.references[i] for i in kb.params.value(share.name, trace.decision.launch_date).references]
         lead = f"Conformément {_basis_forms(basis)['a']}, l" if basis else "L"
         proportion = (f"{lead}es opérateurs économiques candidats emploient au moins {fmt.percent(share.value)} "
                       f"de travailleurs {entry.travailleurs}.")
-    primary = _primary(trace, kb, "reserve", scope) or _primary(trace, kb, "reserve_ess", scope)
+    blocks = kb.names.blocks
+    primary = _primary(trace, kb, blocks.reservation, scope) or _primary(trace, kb, blocks.ess_reservation, scope)
     article = reference_phrases([primary])[0] if primary else _blank("article de réservation")
     return {
         "article_de": _with("de", article),
@@ -335,7 +338,7 @@ def _reserved_lots(trace: Trace, kb: KnowledgeBase) -> list[dict]:
     lots_input = {str(lot["number"]): lot for lot in decision.market.get("lots") or []}
     for lot in decision.lots:
         reservation = (lots_input.get(lot.number) or {}).get("reserved_for") or decision.market.get("reserved_for")
-        if "reserve" not in lot.blocks or not reservation:
+        if kb.names.blocks.reservation not in lot.blocks or not reservation:
             continue
         terms = _reservation_terms(trace, kb, reservation, f"lot {lot.number}", f"Lot n° {lot.number}")
         out.append({"numero": lot.number, "titre": lot.title or _blank("intitulé du lot"), **terms})
@@ -344,7 +347,7 @@ def _reserved_lots(trace: Trace, kb: KnowledgeBase) -> list[dict]:
 
 def _reservation(trace: Trace, kb: KnowledgeBase, reserved_lots: list[dict]) -> dict:
     reservation = trace.decision.market.get("reserved_for")
-    duree = trace.params().get("reserves.ess_duree_max_mois")
+    duree = trace.params().get(kb.names.parameters.ess_max_duration)
     terms = (_reservation_terms(trace, kb, reservation, MARKET_SCOPE, "Marché") if reservation else _NO_RESERVATION)
     return {
         **terms,
@@ -353,14 +356,14 @@ def _reservation(trace: Trace, kb: KnowledgeBase, reserved_lots: list[dict]) -> 
     }
 
 
-def comment_texts(trace: Trace) -> dict[str, str]:
+def comment_texts(trace: Trace, kb: KnowledgeBase) -> dict[str, str]:
     """For each block of the market, the Word comment a reviewer sees in the margin: rule and basis."""
     def text(steps):
         return " ".join(f"Fondement : {cite_all(s.references, ' (POINT NON VÉRIFIÉ)') or 'pratique'}. "
                         f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
 
     texts = {block: text(steps) for block, steps in trace.blocks().items()}
-    lot_steps = [s for lot in trace.decision.lots for s in trace.blocks(f"lot {lot.number}").get("reserve", [])]
+    lot_steps = [s for lot in trace.decision.lots for s in trace.blocks(f"lot {lot.number}").get(kb.names.blocks.reservation, [])]
     if lot_steps:
         texts["reserve_lots"] = text(list({s.rule: s for s in lot_steps}.values()))
     return texts

@@ -71,4 +71,4 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
         raise DocumentError(name, f"variable non fournie par le contexte : {exc.message}", _around(exc)) from None
     except jinja2.TemplateError as exc:
         raise DocumentError(name, f"erreur de modèle : {exc}", _around(exc)) from None
-    return finish(rendered, decision, comment_texts(trace) if comments else {})
+    return finish(rendered, decision, comment_texts(trace, kb) if comments else {})

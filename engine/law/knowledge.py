@@ -13,6 +13,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from engine.errors import RulesetError
+from engine.law.contract import (
+    EngineNames,
+    Wording,
+    check_names,
+    load_wordings,
+    parse_names,
+)
 from engine.law.parameters import ParameterSet, load_parameters
 from engine.law.references import Reference, _first_error, load_references
 from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
@@ -25,9 +32,7 @@ class _Index(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str
     description: str
-    sss_parameter: str
-    hours_minimum_parameter: str
-    criterion_weight_parameter: str
+    engine: dict  # checked by engine.law.contract
     required_parameters: tuple[str, ...]
 
 
@@ -74,20 +79,29 @@ class KnowledgeBase:
             for fact in rule.then.faits:
                 if fact not in self.vocabulary.faits:
                     raise RulesetError(rule.file, f"règle '{rule.id}'", f"le fait '{fact}' n'a pas de libellé dans vocabulaire.yaml (faits)")
-        for name in self.engine_parameters():
+        for name in self.index.required_parameters:
             if name not in self.params:
-                raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
+                raise RulesetError("index.yaml", "required_parameters", f"paramètre inconnu '{name}'")
         self.rule_index: dict[str, Rule] = {r.id: r for r in self.rules}
         # every clause block some rule can select (templates may test any of them)
         self.known_blocks: list[str] = sorted({b for r in self.rules for b in r.then.blocs})
+        self.wordings: dict[str, Wording] = load_wordings(root / "formulations.yaml", root)
+        self.names: EngineNames = parse_names(self.index.engine)
+        check_names(self.names, parameters=self.params, segments=self.vocabulary.segments,
+                    blocks=self.known_blocks, facts={f for r in self.rules for f in r.then.faits},
+                    contents=self.contents, wordings=self.wordings)
         self._check_family_overlaps()
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
 
     def engine_parameters(self) -> tuple[str, ...]:
         """Parameters every evaluation needs: a launch date where one has no value is refused."""
-        i = self.index
-        return (i.sss_parameter, i.hours_minimum_parameter, i.criterion_weight_parameter, *i.required_parameters)
+        p = self.names.parameters
+        return (p.sss_codes, p.hours_minimum, p.criterion_weight, *self.index.required_parameters)
+
+    def wording(self, role: str, **values) -> str:
+        """The engine's sentence declared for `role` (engine.wordings in index.yaml), filled with `values`."""
+        return self.wordings[getattr(self.names.wordings, role)].fill(**values)
 
     def _digest(self) -> str:
         h = hashlib.sha256()

@@ -23,7 +23,6 @@ from engine.reasoning.decision import (
 from engine.reasoning.facts import cpv8, market_fact, today
 from engine.reasoning.hours import compute_hours
 from engine.reasoning.outcome import Outcome, Scope
-from engine.reasoning.statements import HOURS_FACT
 
 
 def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, rulesets=None) -> Decision:
@@ -51,7 +50,6 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     else:
         launch, source = today(), "aujourd_hui"
     epoch = compiled(kb).epoch(launch)
-    voc = kb.vocabulary
 
     segment = _segment(kb, m.segment, m.cpv, m)
     whole = Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion)
@@ -72,8 +70,8 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         lots.append(
             LotDecision(
                 number=lot.number, title=lot.title, segment=lot_seg, amount=lot.amount, mode=mode,
-                allowed=_allowed(lo, mode), reasons=_reasons(lo, mode, voc), eligible_modes=lo.eligible,
-                recommended_mode=rec, hours=lo.hours if HOURS_FACT in lo.facts else None,
+                allowed=_allowed(lo, mode), reasons=_reasons(lo, mode, kb), eligible_modes=lo.eligible,
+                recommended_mode=rec, hours=lo.hours if kb.names.facts.hours_clause in lo.facts else None,
                 obligations=lo.obligations, warnings=lo.warnings, recommendations=lo.recommendations,
                 blocks=lo.blocks,
             )
@@ -85,13 +83,12 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     warnings = list(out.warnings)
     if source == "launch_date" and on is not None and on != m.launch_date:
         warnings.insert(0, Statement(
-            text=f"La date demandée ({on.isoformat()}) est ignorée : la date de lancement indiquée dans le marché "
-            f"({m.launch_date.isoformat()}) détermine le droit applicable.",
-            rule="date_de_lancement", references=[],
+            text=kb.wording("date_overrides_option", demandee=on.isoformat(), lancement=m.launch_date.isoformat()),
+            rule=kb.names.wordings.date_overrides_option, references=[],
         ))
     warnings += statements.caveats(kb, epoch, out, [lo for _, lo in lot_outcomes], launch)
     allowed = _allowed(out, mode) and all(ld.allowed for ld in lots)
-    reasons = _reasons(out, mode, voc) + [f"Lot {ld.number} : {r}" for ld in lots for r in ld.reasons]
+    reasons = _reasons(out, mode, kb) + [f"Lot {ld.number} : {r}" for ld in lots for r in ld.reasons]
     return Decision(
         launch_date=launch,
         date_source=source,
@@ -107,7 +104,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         eligible_modes=out.eligible,
         recommended_mode=recommended,
         recommendation_reason=why,
-        hours=out.hours if HOURS_FACT in out.facts else None,
+        hours=out.hours if kb.names.facts.hours_clause in out.facts else None,
         obligations=out.obligations,
         warnings=warnings,
         recommendations=out.recommendations,
@@ -162,12 +159,12 @@ def _replace(scope: Scope, **changes) -> Scope:
 
 
 def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) -> Outcome:
-    hours, hours_params = compute_hours(scope.amount, scope.segment, scope.insertion, kb.params, on)
+    hours, hours_params = compute_hours(scope.amount, scope.segment, scope.insertion, kb, on)
     weight = (m.weights.insertion if m.weights and m.weights.insertion is not None
-              else epoch.values[kb.index.criterion_weight_parameter].value)
+              else epoch.values[kb.names.parameters.criterion_weight].value)
     fact = market_fact(
         voc=kb.vocabulary,
-        sss_prefixes=list(epoch.values[kb.index.sss_parameter].value),
+        sss_prefixes=list(epoch.values[kb.names.parameters.sss_codes].value),
         buyer_type=m.buyer_type,
         procedure=m.procedure,
         contract_type=m.contract_type,
@@ -209,15 +206,15 @@ def _allowed(out: Outcome, mode: str | None) -> bool:
     return mode in out.eligible if mode else bool(out.eligible)
 
 
-def _reasons(out: Outcome, mode: str | None, voc) -> list[str]:
+def _reasons(out: Outcome, mode: str | None, kb: KnowledgeBase) -> list[str]:
     reasons = list(out.refusals)
     if mode and mode not in out.eligible:
         if mode in out.excluded:
             reasons += out.excluded[mode]
         else:
-            reasons.append(f"Aucune règle en vigueur n'admet le mode « {voc.modes[mode].libelle} » pour ce marché.")
+            reasons.append(kb.wording("no_rule_admits_mode", mode=kb.vocabulary.modes[mode].libelle))
     if not mode and not out.eligible:
-        reasons.append("Aucun mode d'insertion n'est admis pour ce marché.")
+        reasons.append(kb.wording("no_mode_admitted"))
     return reasons
 
 

@@ -9,27 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from engine.law.parameters import ParameterSet
+from engine.law.knowledge import KnowledgeBase
 from engine.market.model import Insertion
 from engine.reasoning.decision import HoursComputation
 
-FORMULA = "heures = montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire moyen chargé"
-_INPUTS = {
-    "labour_share": "pratique.part_main_oeuvre",
-    "rate": "pratique.taux_insertion",
-    "hourly_cost": "pratique.cout_horaire",
-}
-
 
 def compute_hours(
-    amount: float, segment: str, overrides: Insertion | None, params: ParameterSet, on: dt.date
+    amount: float, segment: str, overrides: Insertion | None, kb: KnowledgeBase, on: dt.date
 ) -> tuple[HoursComputation, list[str]]:
     """Hours for one market or lot, and the parameter names it used (for the trace)."""
+    params, families = kb.params, kb.names.parameter_families
+    inputs = {"labour_share": families.labour_share, "rate": families.insertion_rate,
+              "hourly_cost": families.hourly_cost}
     values: dict[str, float] = {}
     sources: dict[str, str] = {}
     overridden: list[str] = []
     used: list[str] = []
-    for key, prefix in _INPUTS.items():
+    for key, prefix in inputs.items():
         given = getattr(overrides, key) if overrides else None
         if given is not None:
             values[key] = float(given)
@@ -53,7 +49,7 @@ def compute_hours(
     return (
         HoursComputation(
             value=hours,
-            formula=FORMULA,
+            formula=kb.wording("hours_formula"),
             amount=float(amount),
             labour_share=values["labour_share"],
             rate=values["rate"],

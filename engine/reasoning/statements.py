@@ -15,7 +15,6 @@ from engine.reasoning.outcome import Outcome
 
 _PLACEHOLDER = re.compile(r"\{([pm]):([a-z0-9_.]+)\}")
 _MONEY_FIELDS = {"amount", "total_amount"}
-HOURS_FACT = "clause_heures"
 
 
 def text(kb: KnowledgeBase, epoch: Epoch, template: str, fact: dict) -> str:
@@ -105,7 +104,7 @@ def caveats(kb: KnowledgeBase, epoch: Epoch, out: Outcome, lots: list[Outcome], 
                     seen.add(ref_id)
                     note = f" : {ref.note}" if ref.note else ""
                     caveats.append(Statement(
-                        text=f"POINT NON VÉRIFIÉ — {ref.cite()}{note}. À faire confirmer par un juriste avant usage.",
+                        text=kb.wording("unverified_reference", citation=ref.cite(), note=note),
                         rule=rule.id, references=[ref.public_dict()], verified=False,
                     ))
             for name in rule.used_parameters:
@@ -116,17 +115,17 @@ def caveats(kb: KnowledgeBase, epoch: Epoch, out: Outcome, lots: list[Outcome], 
                     param = kb.params.get(name)
                     note = f" ({pv.note})" if pv.note else ""
                     caveats.append(Statement(
-                        text=f"VALEUR NON VÉRIFIÉE — {param.description} : {fmt.by_unit(pv.value, param.unit)}{note}.",
+                        text=kb.wording("unverified_value", description=param.description,
+                                        valeur=fmt.by_unit(pv.value, param.unit), note=note),
                         rule=rule.id, references=refs(kb, pv.references), verified=False,
                     ))
-    if HOURS_FACT in out.facts and out.hours is not None:
+    if kb.names.facts.hours_clause in out.facts and out.hours is not None:
         practice = [n for n in out.hours_params if kb.params.get(n).nature == "pratique"]
         if practice:
             unverified = [n for n in practice if not kb.params.is_verified(n, kb.params.value(n, on))]
-            tail = " ; certaines ne sont pas vérifiées : " + ", ".join(unverified) if unverified else ""
+            tail = kb.wording("practice_hours_unverified", parametres=", ".join(unverified)) if unverified else ""
             caveats.append(Statement(
-                text="Le nombre d'heures repose sur des valeurs de pratique, non sur des valeurs légales "
-                f"({', '.join(practice)}){tail}. Ajustez-les avec le facilitateur (champ « insertion »).",
-                rule="calcul_heures_insertion", references=[], verified=not unverified,
+                text=kb.wording("practice_hours", parametres=", ".join(practice), non_verifiees=tail),
+                rule=kb.names.wordings.practice_hours, references=[], verified=not unverified,
             ))
     return caveats
