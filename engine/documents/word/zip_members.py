@@ -56,11 +56,6 @@ def write_zip(members: Iterable[Member]) -> bytes:
     return out.getvalue()
 
 
-def stable_zip(data: bytes) -> bytes:
-    """A .docx rewritten with fixed timestamps and attributes, keeping member order and compressed bytes."""
-    return write_zip(members_of(data))
-
-
 def _deflated_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """The compressed bytes of a deflated member, or None when it must be recompressed."""
     if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x01 or info.file_size > 1 << 30:
