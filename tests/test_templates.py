@@ -114,3 +114,43 @@ def test_every_context_variable_is_documented():
         if isinstance(value, dict) and root not in ("blocs", "bases", "bases_de", "bases_a", "contenus"):
             missing += [f"{root}.{k}" for k in value if f"{root}.{k}" not in documented]
     assert missing == []
+
+
+def test_every_context_built_matches_its_types():
+    """build_context's output is exactly the typed context (no key missing, none undeclared, all text),
+    for every example and 300 generated markets, with and without the annex."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    import engine
+    from engine.documents import build_context
+    from engine.documents.context_types import TemplateContext
+    from engine.law.knowledge import knowledge
+    from engine.testing import markets
+
+    adapter = TypeAdapter(TemplateContext)
+    kb = knowledge()
+    inputs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))]
+    checked = 0
+    for market in inputs + markets(300, seed=11):
+        decision = engine.evaluate(market)
+        if decision.allowed:
+            for annex in (True, False):
+                context = build_context(decision, kb, annex=annex)
+                adapter.validate_python(context)
+                assert set(context["blocs"]) == set(kb.known_blocks)
+                checked += 1
+    assert checked > 300
+
+
+def test_the_types_refuse_a_variable_they_do_not_declare():
+    from pydantic import TypeAdapter, ValidationError
+
+    from engine.documents.context_types import TemplateContext, skeleton
+
+    context = skeleton()
+    TypeAdapter(TemplateContext).validate_python(context)
+    context["marche"]["siret"] = "123"
+    with pytest.raises(ValidationError, match="marche.siret"):
+        TypeAdapter(TemplateContext).validate_python(context)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from engine import fmt
 from engine.documents.annex import annex_context, short_calc
+from engine.documents.context_types import TemplateContext
 from engine.law.knowledge import KnowledgeBase
 from engine.law.references import CODE_NAMES, cite_all
 from engine.reasoning.decision import MARKET_SCOPE, Decision
@@ -146,8 +147,8 @@ def _block_parameter(trace: Trace, block: str):
 
 
 def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, comments: bool = True,
-                  trace: Trace | None = None) -> dict:
-    """Every variable a template may use (documented in docs/template-context.md)."""
+                  trace: Trace | None = None) -> TemplateContext:
+    """Every variable a template may use (typed in context_types.py, documented in docs/template-context.md)."""
     trace = trace or Trace(decision)
     voc = kb.vocabulary
     m = decision.market

@@ -3,7 +3,7 @@
 `check_templates(folder)` reads each of the six templates an organisation may replace and reports:
 - a template file that is missing or is not a readable .docx, or whose Jinja does not parse;
 - every variable path the template uses (`{{ marche.titre }}`, `{% for l in reserve.lots %}{{ l.numero }}`…)
-  that the context does not provide (the context is documented in docs/template-context.md);
+  that the context's types do not declare (`context_types.py`, documented in docs/template-context.md);
 - every required block missing: a `⟦block⟧` marker present in clausier's own template of the same name
   (the part of the clause the rules may select, e.g. `⟦penalites⟧`), absent from the organisation's.
 
@@ -20,40 +20,12 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
+from engine.documents.context_types import skeleton
 from engine.documents.word.finish import MARKER
 from engine.law.knowledge import knowledge
 from engine.resources import templates_dir
 
 _LOOP_NAMES = {"loop"}
-
-# Markets whose contexts, merged, show every variable the context can hold (all modes, both buyer kinds,
-# lots, a reserved lot, a reservation, a derogation, a partnership, a concession).
-_SAMPLES = [
-    {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
-     "mode": "condition_execution", "launch_date": "2026-11-24", "title": "t", "buyer_name": "b", "reference": "r",
-     "cpv": "45214200-2", "duration_months": 18, "facilitator": {"name": "f", "contact": "c"},
-     "penalty_per_hour": 40, "contract_type": "accord_cadre",
-     "lots": [{"number": "1", "amount": 3_000_000}, {"number": "2", "amount": 1_000_000, "reserved_for": "siae"}]},
-    {"segment": "proprete", "amount": 480_000, "procedure": "appel_offres", "buyer_type": "etat",
-     "mode": "critere_attribution", "launch_date": "2026-10-05", "reserved_for": "ea_esat",
-     "weights": {"price": 50, "environment": 20, "insertion": 15}},
-    {"segment": "informatique", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
-     "mode": "critere_attribution", "launch_date": "2026-09-01",
-     "derogation": {"reason": "lien_insuffisant", "justification": "Logiciel standard téléchargé, sans main-d'œuvre."}},
-    {"cpv": "85312320-8", "amount": 900_000, "procedure": "procedure_adaptee", "buyer_type": "collectivite",
-     "mode": "objet_marche", "launch_date": "2026-09-15", "reserved_for": "ess", "duration_months": 24},
-    {"segment": "travaux", "amount": 60_000_000, "procedure": "dialogue_competitif", "buyer_type": "collectivite",
-     "mode": "condition_execution", "launch_date": "2026-11-24", "contract_type": "marche_partenariat"},
-    {"segment": "environnement", "amount": 18_000_000, "procedure": "procedure_negociee", "buyer_type": "collectivite",
-     "mode": "condition_execution", "launch_date": "2026-10-01", "contract_type": "concession"},
-    {"segment": "proprete", "amount": 250_000, "procedure": "consultation", "buyer_type": "entreprise",
-     "mode": "condition_execution", "launch_date": "2026-11-02"},
-    {"segment": "informatique", "amount": 350_000, "procedure": "consultation", "buyer_type": "entreprise",
-     "mode": "critere_attribution", "launch_date": "2026-11-10"},
-    {"segment": "espaces_verts", "amount": 18_000, "procedure": "gre_a_gre", "buyer_type": "entreprise",
-     "mode": "objet_marche", "launch_date": "2026-11-20", "reserved_for": "ea_esat"},
-]
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -65,41 +37,13 @@ class Problem:
         return f"{self.template} : {self.message}"
 
 
-def _merge(a, b):
-    """Deep union of two context values (dicts by key, lists into one merged element)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = dict(a)
-        for key, value in b.items():
-            out[key] = _merge(out[key], value) if key in out else value
-        return out
-    if isinstance(a, list) and isinstance(b, list):
-        items = a + b
-        if not items:
-            return []
-        merged = items[0]
-        for item in items[1:]:
-            merged = _merge(merged, item)
-        return [merged]
-    if isinstance(a, dict) or isinstance(a, list):
-        return a
-    return b if isinstance(b, (dict, list)) or b else a
-
-
 def reference_context(rulesets=None) -> dict:
-    """The union of the contexts of varied sample markets: every variable a template may use."""
-    from engine.documents.context import build_context
-    from engine.reasoning.evaluate import evaluate
-
+    """Every variable a template may use: the context's types (`context_types.TemplateContext`), with the
+    keys the rulesets give to `blocs`, `bases*` (every block a rule may select) and `contenus`."""
     kb = knowledge(rulesets)
-    merged: dict = {}
-    for market in _SAMPLES:
-        decision = evaluate(market, rulesets=rulesets)
-        if decision.allowed:
-            merged = _merge(merged, build_context(decision, kb))
-    for family in ("bases", "bases_de", "bases_a"):  # filled for the selected blocks only; any may be used
-        for block in kb.known_blocks:
-            merged[family].setdefault(block, "")
-    return merged
+    blocks = list(kb.known_blocks)
+    return skeleton(keys={"blocs": blocks, "bases": blocks, "bases_de": blocks, "bases_a": blocks,
+                          "contenus": list(kb.contents)})
 
 
 def _jinja_source(tpl: DocxTemplate) -> str:
