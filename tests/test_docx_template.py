@@ -204,3 +204,41 @@ def test_a_comment_is_written_as_python_docx_writes_it(text):
         _add_comment(notes, runs[0][0]._r, runs[1][-1]._r, text, stamp)
     assert _xml(ours.element.body) == _xml(expected.element.body)
     assert _xml(notes) == _xml(expected.part._comments_part.element)
+
+
+# Private names of docxtpl, python-docx and zipfile that clausier uses for speed, and the one module allowed each.
+_DOORS = {
+    "engine/documents/word/docxtpl_door.py": [r"(?<!docxtpl_door)\.(patch_xml|resolve_listing|fix_tables|init_docx|"
+                                              r"get_headers_footers)\(", r"^\s*(from|import) docxtpl\b"],
+    "engine/documents/word/python_docx_door.py": [r"\._core_properties_part\b", r"\._comments_part\b",
+                                                  r"_default_comments_xml", r"\._comment_elm\b", r"\._element\b"],
+    "engine/documents/word/zip_members.py": [r"\bFileHeader\b", r"\bNameToInfo\b", r"\b_didModify\b",
+                                             r"\bstart_dir\b"],
+}
+
+
+def test_each_dependencys_internals_are_reached_through_one_module():
+    root = Path(__file__).resolve().parent.parent
+    misplaced = []
+    for path in sorted((root / "engine").rglob("*.py")):
+        shown = str(path.relative_to(root))
+        text = path.read_text(encoding="utf-8")
+        for door, patterns in _DOORS.items():
+            if shown != door:
+                misplaced += [f"{shown}: {p}" for p in patterns if re.search(p, text, re.M)]
+    assert misplaced == []
+    for door, patterns in _DOORS.items():  # each pattern finds what it is meant to find in its door
+        text = (root / door).read_text(encoding="utf-8")
+        assert all(re.search(p, text, re.M) for p in patterns), door
+
+
+def test_the_pinned_versions_are_the_installed_ones():
+    """The doors were read and are tested against these versions: an upgrade must go through them again."""
+    from importlib.metadata import version
+
+    from engine.documents.word import docxtpl_door, python_docx_door
+
+    assert version("docxtpl") == docxtpl_door.PINNED
+    assert version("python-docx").startswith(python_docx_door.PINNED + ".")
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"docxtpl=={docxtpl_door.PINNED}"' in pyproject and '"python-docx>=1.2,<1.3"' in pyproject

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
 from engine.documents.context_types import skeleton
+from engine.documents.word import docxtpl_door
 from engine.documents.word.finish import MARKER
 from engine.law.knowledge import knowledge
 from engine.resources import templates_dir
@@ -44,16 +44,6 @@ def reference_context(rulesets=None) -> dict:
     blocks = list(kb.known_blocks)
     return skeleton(keys={"blocs": blocks, "bases": blocks, "bases_de": blocks, "bases_a": blocks,
                           "contenus": list(kb.contents)})
-
-
-def _jinja_source(tpl: DocxTemplate) -> str:
-    """The Jinja text docxtpl renders: body, headers and footers, after its own tag patching."""
-    tpl.init_docx()
-    xml = tpl.patch_xml(tpl.get_xml())
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _, part in tpl.get_headers_footers(uri):
-            xml += tpl.patch_xml(tpl.get_part_xml(part))
-    return xml
 
 
 def _path(node, aliases):
@@ -127,8 +117,7 @@ def _markers(data: bytes) -> set[str]:
 def check_template(name: str, data: bytes, context: dict, reference: bytes | None, env) -> list[Problem]:
     """The problems of one template (see the module docstring)."""
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
-        source = _jinja_source(tpl)
+        source = docxtpl_door.jinja_source(data)
     except Exception as exc:  # a zip or XML that python-docx cannot open
         return [Problem(name, "illisible", f"fichier illisible comme document Word ({type(exc).__name__})")]
     try:

@@ -23,10 +23,10 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement, parse_xml
-from docx.parts.comments import CommentsPart
+from docx.oxml.parser import OxmlElement
 from docx.text.run import Run
 
+from engine.documents.word import python_docx_door
 from engine.documents.word.prepared import RENDERED_PROPERTIES, Rendered
 from engine.documents.word.zip_members import deflate, write_zip
 from engine.reasoning.decision import Decision
@@ -232,13 +232,13 @@ def _comment_parts():
     paragraph with the annotation mark and a text run), the range start, the range end and the
     reference run."""
     if not _COMMENT_PARTS:
-        empty = parse_xml(CommentsPart._default_comments_xml())
+        empty = python_docx_door.empty_comments_element()
         comment = Comments(copy.deepcopy(empty), None).add_comment(text="x", author=AUTHOR, initials=INITIALS)
         r = OxmlElement("w:p").add_r()
         r.insert_comment_range_start_above(0)
         r.insert_comment_range_end_and_reference_below(0)
         start, _, end, reference = list(r.getparent())
-        _COMMENT_PARTS[:] = [empty, comment._comment_elm, start, end, reference]
+        _COMMENT_PARTS[:] = [empty, python_docx_door.comment_element(comment), start, end, reference]
     return _COMMENT_PARTS
 
 
@@ -246,7 +246,7 @@ def _add_comment(notes, first, last, text: str, stamp: dt.datetime) -> None:
     """What python-docx's `Document.add_comment([first, last], text, author, initials)` adds, dated `stamp`."""
     if "\n" in text or not text:  # one paragraph per line, or no text run: python-docx's own way
         comment = Comments(notes, None).add_comment(text=text, author=AUTHOR, initials=INITIALS)
-        comment._comment_elm.date = stamp
+        python_docx_door.comment_element(comment).date = stamp
         Run(first, None).mark_comment_range(Run(last, None), comment.comment_id)
         return
     _, proto, start, end, reference = _comment_parts()

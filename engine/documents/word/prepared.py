@@ -27,10 +27,10 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 from docx.oxml.parser import element_class_lookup, parse_xml
-from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from engine.documents.word import docxtpl_door, python_docx_door
 from engine.documents.word.zip_members import Member, members_of
 
 # docxtpl turns `{_{`, `}_}`, `{_%`, `%_}` into `{{`, `}}`, `{%`, `%}` *after* rendering (its way to
@@ -103,7 +103,7 @@ class PreparedTemplate:
         self._data = data
         self._lock = threading.Lock()
         self._members: dict[bool, list[Member]] = {}
-        tpl = DocxTemplate(io.BytesIO(data))
+        tpl = docxtpl_door.open_template(data)
         doc = tpl.get_docx()
         self._doc = doc
         part = doc.part
@@ -124,20 +124,20 @@ class PreparedTemplate:
             for p in doc.part.package.iter_parts() if p.content_type == CT.WML_FOOTNOTES
         ]
         props = doc.core_properties
-        self._properties = copy.deepcopy(props._element)
+        self._properties = copy.deepcopy(python_docx_door.core_properties_element(props))
         self._property_templates = {name: env.from_string(getattr(props, name)) for name in RENDERED_PROPERTIES}
-        self.properties_member = doc.part.package._core_properties_part.partname.membername
+        self.properties_member = python_docx_door.core_properties_member(doc)
         default = part.get_style(None, WD_STYLE_TYPE.PARAGRAPH)
         self._heading_default = _is_heading_name(default.name if default is not None else "")
         self._headings = {}
-        for style in part.styles._element.iterchildren(qn("w:style")):
+        for style in python_docx_door.style_elements(part):
             found = part.get_style(style.styleId, WD_STYLE_TYPE.PARAGRAPH)
             self._headings[style.styleId] = _is_heading_name(found.name if found is not None else "")
         self.comments_member = "word/comments.xml"  # python-docx's CommentsPart.default
 
     @staticmethod
-    def _compile(env: jinja2.Environment, tpl: DocxTemplate, xml: str, member: str) -> _Part:
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+    def _compile(env: jinja2.Environment, tpl: docxtpl_door.DocxTemplate, xml: str, member: str) -> _Part:
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", docxtpl_door.patch_xml(tpl, xml))
         try:
             return _Part(member, source, env.from_string(source))
         except jinja2.TemplateError as exc:
@@ -169,7 +169,7 @@ class PreparedTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(c in xml for c in _LISTING_CHARS):  # resolve_listing only rewrites these characters
-            xml = DocxTemplate.resolve_listing(None, xml)
+            xml = docxtpl_door.resolve_listing(xml)
         return xml.replace(_UNDERSCORE, "_")
 
     def is_heading(self, style_id: str | None) -> bool:
@@ -187,7 +187,7 @@ class PreparedTemplate:
                     self._doc = None  # the document opened to prepare serves the first variant asked for
                     doc.core_properties  # noqa: B018 - creates the part when the template has none
                     if with_comments:
-                        doc.part._comments_part  # noqa: B018 - relates a comments part as add_comment does
+                        python_docx_door.relate_comments_part(doc)
                     buf = io.BytesIO()
                     doc.save(buf)
                     found = self._members[with_comments] = members_of(buf.getvalue())
@@ -202,7 +202,7 @@ def _fix_tables(body):
     """
     if not any(_table_needs_fix(t) for t in body.iter(_W_TBL)):
         return body
-    fixed = DocxTemplate.fix_tables(None, etree.tostring(body, encoding="unicode"))
+    fixed = docxtpl_door.fix_tables(etree.tostring(body, encoding="unicode"))
     return _parse_body(etree.tostring(fixed, encoding="unicode"))
 
 
