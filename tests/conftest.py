@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,19 @@ class YamlCase(pytest.Item):
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="réécrire les instantanés tests/golden/ à partir des documents générés")
+    parser.addoption("--all", action="store_true", default=False, dest="all_tests",
+                     help="lancer aussi les tests lents (marqués slow) ; implicite quand CI=true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A developer's default run leaves out the slow tests (subprocesses, LibreOffice, threads, hypothesis,
+    broken rulesets copies); `--all`, or CI=true as .ci/run sets it, runs everything."""
+    if config.getoption("all_tests") or os.environ.get("CI", "").lower() == "true" or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 # Property-based tests (tests/test_properties.py): a fast default profile; the "thorough" profile runs

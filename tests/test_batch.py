@@ -170,6 +170,7 @@ class TestReruns:
         assert written.read_bytes()[:2] == b"PK" and _summary(out)["casse.json"]["status"] == "ecrit"
 
 
+@pytest.mark.slow
 class TestParallel:
     def test_one_and_two_jobs_give_identical_documents(self, runner, tmp_path):
         """Documents depend only on their market: --jobs 1 and --jobs 2 write the same bytes."""
@@ -239,6 +240,7 @@ class TestCsvCells:
         assert top == set(Market.model_fields) - {"lots"}
 
 
+@pytest.mark.slow
 class TestInterruption:
     def test_ctrl_c_stops_the_batch_promptly_and_a_rerun_finishes_it(self, tmp_path):
         """Markets not started are dropped, no partial file is left, and the rerun writes only what is missing."""

@@ -27,6 +27,8 @@ from engine import documents
 from engine.documents.word.prepared import PreparedTemplate
 from engine.law.knowledge import knowledge
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 # a 1×1 transparent PNG
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")

@@ -14,6 +14,8 @@ from engine.law.knowledge import knowledge
 from engine.reasoning.compiled import compiled
 from engine.testing import load_cases, markets
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

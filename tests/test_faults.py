@@ -23,6 +23,8 @@ from engine.cli.common import write_atomically
 from engine.cli.errors import Refused
 from engine.files import remove_stale_parts
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "travaux_condition_execution.json"
 

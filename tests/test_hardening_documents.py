@@ -21,6 +21,8 @@ from lxml import etree
 import engine
 from engine.testing import docx_comments, docx_text
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 BASE = {"segment": "travaux", "amount": 6_200_000, "procedure": "appel_offres", "buyer_type": "collectivite",
         "mode": "condition_execution", "launch_date": "2026-11-24",
         "lots": [{"number": "1", "title": "Lot témoin", "amount": 1_000_000}]}

@@ -272,6 +272,7 @@ def _clausier(*args, stdin: bytes | None = None, cwd: Path | None = None, env=No
                           env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
+@pytest.mark.slow
 class TestEntryPoint:
     def test_no_traceback_without_debug_and_one_with_it(self):
         """The real entry point prints a French message, and a traceback only with --debug."""

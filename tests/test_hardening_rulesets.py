@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from cli import cli
 from engine.resources import rulesets_dir
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKET = ROOT / "examples" / "travaux_condition_execution.json"
 RULE = "ccp_l2113_13_reserve_siae"

@@ -19,6 +19,8 @@ import pytest
 
 import engine
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.json"))
 
 

@@ -21,6 +21,7 @@ import zipfile
 from typing import get_args
 
 import docx
+import pytest
 from _fields import TEXT_FIELDS, put_text
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,8 @@ from engine.market.model import (
 )
 from engine.market.reading import load_json, parse_market
 from engine.testing import docx_text
+
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
 
 SEGMENTS, PROCEDURES, BUYERS = get_args(Segment), get_args(Procedure), get_args(BuyerType)
 CONTRACTS, RESERVATIONS, MODES, REASONS = get_args(ContractType), get_args(Reservation), get_args(Mode), get_args(DerogationReason)

@@ -116,6 +116,7 @@ def test_every_context_variable_is_documented():
     assert missing == []
 
 
+@pytest.mark.slow
 def test_every_context_built_matches_its_types():
     """build_context's output is exactly the typed context (no key missing, none undeclared, all text),
     for every example and 300 generated markets, with and without the annex."""
