@@ -2,7 +2,8 @@
 
 Python here only prepares facts, runs the compiled ruleset on durable-rules and aggregates what the
 fired rules concluded (admitted minus excluded modes, best-ranked recommendation, statements in firing
-order). Every legal statement comes from a rule or a parameter in `rulesets/`.
+order). Every statement of law comes from a rule or a parameter in `rulesets/`; the few sentences the
+engine writes itself (the date chosen, refusals without a rule, caveats) come from `rulesets/formulations.yaml`.
 """
 
 from __future__ import annotations
