@@ -57,7 +57,7 @@ def evaluate_market(ctx, market: str, date, as_json=False):
 
 
 def write_atomically(path: Path, data: bytes, force: bool) -> None:
-    """Write the document atomically (engine._files), never over an existing file unless `force`.
+    """Write the document atomically (engine.files), never over an existing file unless `force`.
 
     Temporary files left by a killed earlier run in the same folder are removed first.
     """

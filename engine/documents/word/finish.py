@@ -1,6 +1,6 @@
 """After rendering: numbering, block comments, highlighted blanks, stable bytes.
 
-Works on the XML trees `_docx_template.PreparedTemplate.render` produced (python-docx element classes,
+Works on the XML trees `prepared.PreparedTemplate.render` produced (python-docx element classes,
 no python-docx document around them):
 - numbers headings from the markers the templates put in them: `⟦#⟧` (article: 1, 2…), `⟦#.#⟧`
   (paragraph of the current article: 1.1, 1.2…), `⟦A.#⟧` (annex section: A.1, A.2…). The numbers are

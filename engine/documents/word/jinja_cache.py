@@ -1,7 +1,7 @@
 """Compiling template parts with Jinja once per process, and once across processes.
 
 docxtpl re-compiles the template XML with Jinja on every render (TECH-NOTES §2.3: the compile alone is
-≈ 60 % of a render). `_docx_template.PreparedTemplate` compiles each part once per process through the
+≈ 60 % of a render). `prepared.PreparedTemplate` compiles each part once per process through the
 environment made here, which also keeps the compiled code in Jinja's per-user bytecode cache so that the
 next process (a cold `clausier generate`) skips the compile.
 """

@@ -9,7 +9,7 @@ is done once here, with docxtpl's own functions (`patch_xml`, `resolve_listing`,
 - the core properties and the Jinja source of their text fields;
 - the parts rendering never changes, compressed once, in the order python-docx writes them.
 
-`render` gives the rendered XML trees (`Rendered`); `_docx_post.finish` edits them and writes the file.
+`render` gives the rendered XML trees (`Rendered`); `finish.finish` edits them and writes the file.
 """
 
 from __future__ import annotations
