@@ -60,13 +60,17 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
     from engine.reasoning.evaluate import evaluate
 
     row = _row(item.source)
+    if isinstance(item.payload, dict):  # a CSV row: its title and reference even if it is invalid
+        row.update({k: v for k, v in item.payload.items() if k in ("title", "reference") and isinstance(v, str)})
     if item.problem:
         return dict(row, status=FAILED, error=item.problem)
     try:
         payload = item.payload
         if isinstance(payload, Path):
             payload = read_market_file(payload)
-        decision = evaluate(parse_market(payload, item.source), options.on, rulesets=options.rulesets)
+        market = parse_market(payload, item.source)
+        row.update(title=market.title, reference=market.reference)
+        decision = evaluate(market, options.on, rulesets=options.rulesets)
         row.update(mode=decision.mode, allowed=decision.allowed,
                    hours=decision.hours.value if decision.hours else None,
                    obligations=[s.text for s in decision.obligations])

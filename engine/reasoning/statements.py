@@ -123,10 +123,15 @@ def caveats(kb: KnowledgeBase, epoch: Epoch, out: Outcome, lots: list[Outcome], 
         practice = [n for n in out.hours_params if kb.params.get(n).nature == "pratique"]
         if practice:
             unverified = [n for n in practice if not kb.params.is_verified(n, kb.params.value(n, on))]
-            tail = " ; certaines ne sont pas vérifiées : " + ", ".join(unverified) if unverified else ""
+
+            def named(names):  # parameters by their description: their identifiers are internal
+                return ", ".join(fmt.lower_first(kb.params.get(n).description) for n in names)
+            tail = ""
+            if unverified:
+                tail = " ; aucune n'est vérifiée" if unverified == practice else f" ; non vérifiées : {named(unverified)}"
             caveats.append(Statement(
                 text="Le nombre d'heures repose sur des valeurs de pratique, non sur des valeurs légales "
-                f"({', '.join(practice)}){tail}. Ajustez-les avec le facilitateur (champ « insertion »).",
+                f"({named(practice)}){tail}. Ajustez-les avec le facilitateur (champ « insertion »).",
                 rule="calcul_heures_insertion", references=[], verified=not unverified,
             ))
     return caveats
