@@ -38,6 +38,8 @@ ERROR_CODES: dict[str, tuple[ExitCode, str]] = {
     "regles_invalides": (ExitCode.INVALID_RULES, "règles invalides"),
     "modeles_invalides": (ExitCode.INVALID_RULES, "modèles Word invalides"),
     "erreur_interne": (ExitCode.INTERNAL, "erreur interne de clausier (un défaut à signaler)"),
+    # reported by cli.py itself, when the package cannot even be imported
+    "installation_incomplete": (ExitCode.INTERNAL, "installation incomplète : un module compilé ne se charge pas"),
 }
 
 # Stable code of a single problem (`{champ, code, message}`), in input or usage errors.

@@ -50,8 +50,21 @@ class Choice(click.Choice):
         return f"« {value} » n'est pas une valeur possible ; valeurs possibles : {', '.join(self.choices)}"
 
 
+def _with_context(parse_args):
+    """click's parser raises some usage errors without their context: give it, for the usage line and help."""
+    def parse(self, ctx, args):
+        try:
+            return parse_args(self, ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+    return parse
+
+
 class ClausierCommand(click.Command):
     context_class = FrenchContext
+    parse_args = _with_context(click.Command.parse_args)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[OPTIONS]")
@@ -60,6 +73,7 @@ class ClausierCommand(click.Command):
 
 class ClausierGroup(click.Group):
     context_class = FrenchContext
+    parse_args = _with_context(click.Group.parse_args)
     command_class = ClausierCommand
     group_class = type  # subgroups are ClausierGroups too
 

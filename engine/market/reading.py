@@ -303,7 +303,7 @@ def _describe(err: dict, loc: tuple) -> tuple[str, str]:
         values = literal_values(ctx.get("expected", ""))
         given = err.get("input")
         guess = close_match(given, values) if isinstance(given, str) else None
-        hint = f" ; vouliez-vous dire « {guess} » ?" if guess else ""
+        hint = f" (vouliez-vous dire « {guess} » ?)" if guess else ""
         return path, f"valeur {_shown(given)} invalide{hint} ; valeurs possibles : {', '.join(values)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         word = "un nombre entier" if kind.startswith("int") else "un nombre"
