@@ -122,7 +122,7 @@ class RulesetError(EngineError):
 
     def __init__(self, path: str, where: str | None, message: str):
         self.path, self.where, self.message = path, where, message
-        loc = f"{path}: {where}: " if where else f"{path}: "
+        loc = f"{path} : {where} : " if where else f"{path} : "
         super().__init__(loc + message)
 
 

@@ -80,7 +80,7 @@ def test_every_help_page_is_french(runner, path):
 T = ["--format", "text"]
 USAGE_ERRORS = {
     "commande inconnue": ["evalute", EXAMPLE],
-    "commande manquante": [],
+    "commande manquante": ["--debug"],
     "option inconnue": ["explain", EXAMPLE, "--formt", "json"],
     "argument manquant": ["evaluate", *T],
     "option obligatoire manquante": ["batch", "plan.csv"],
@@ -111,6 +111,12 @@ def test_every_usage_error_is_french(runner, args):
     first = err.split("\n")[0]
     assert not re.search(r"'[^']*'", first.replace("l'", "").replace("d'", "")), f"Python quotes in {first}"
     assert result.stdout == ""
+
+
+def test_clausier_alone_shows_its_help(runner):
+    """A new user typing `clausier` gets the help page, not an error."""
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0 and result.stdout.startswith("Usage : clausier") and "Commandes :" in result.stdout
 
 
 def test_a_typo_in_a_command_or_an_option_gets_a_suggestion(runner):

@@ -89,7 +89,9 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
             return dict(row, status=DONE, output=path.name)
         return dict(row, status=WRITTEN, output=path.name)
     except NotAllowed as exc:
-        return dict(row, status=REFUSED, error=_one_line(str(exc)))
+        from engine.reasoning.explain import refusal
+
+        return dict(row, status=REFUSED, error=_one_line(refusal(exc.decision, options.rulesets, option=False)))
     except NoApplicableVersion as exc:
         return dict(row, status=FAILED, error=exc.located())
     except EngineError as exc:  # InputError, DocumentError, RulesetError…

@@ -83,7 +83,7 @@ def generate(ctx, market, date, mode, output, force, templates, no_annex, no_com
         return
     from engine import fmt as french
 
-    click.echo(f"{output} écrit : {_mode_label(ctx, decision.mode)} (mode {how}), droit applicable au "
+    click.echo(f"{output} écrit (mode {how}) : {_mode_label(ctx, decision.mode)} ; droit applicable au "
                f"{french.date_fr(decision.launch_date)}.")
 
 

@@ -22,7 +22,7 @@ class CliError(click.ClickException):
     """A failure with a stable code, a French message and the problems found (each `{champ, code, message}`)."""
 
     def __init__(self, code: str, message: str, problems: list[dict] | None = None, *, source: str | None = None,
-                 details: list[str] | None = None, hints: list[str] | None = None):
+                 details: list[str] | None = None, hints: list[str] | None = None, extra: dict | None = None):
         super().__init__(message)
         self.code = code
         self.exit_code = int(ERROR_CODES[code][0])
@@ -30,11 +30,15 @@ class CliError(click.ClickException):
         self.source = source
         self.details = details or []  # lines for a person before the message (the markets of a batch that failed…)
         self.hints = hints or []  # lines for a person after it (usage, where to find help)
+        self.extra = extra or {}  # more members of the JSON object (the admitted modes of a refusal…)
 
     def payload(self) -> dict:
-        out = {"code": self.code, "erreur": self.code, "message": self.message, "code_sortie": self.exit_code}
+        # the message's first line: the problems, one by one, follow as data
+        out = {"code": self.code, "erreur": self.code, "message": self.message.split("\n")[0].rstrip(" :"),
+               "code_sortie": self.exit_code}
         if self.source is not None:
             out["source"] = self.source
+        out.update(self.extra)
         out["problemes"] = self.problems
         return out
 
@@ -63,16 +67,12 @@ def file_error(code: str, path, message: str, champ: str | None = None) -> CliEr
 
 def _not_allowed(exc, rulesets) -> CliError:
     """A refused mode, in the buyer's words: the mode and the admitted modes by their French labels."""
-    from engine.law.knowledge import knowledge
+    from engine.reasoning.explain import refusal
 
-    decision = exc.decision
-    modes = knowledge(rulesets).vocabulary.modes
-    label = modes[decision.mode].libelle if decision.mode in modes else decision.mode
-    eligible = ", ".join(f"{modes[m].libelle} (--mode {m})" for m in decision.eligible_modes) or "aucun"
-    reasons = decision.reasons or ["mode non admis"]
-    message = (f"le mode « {label} » n'est pas admis pour ce marché :\n  - " + "\n  - ".join(reasons)
-               + f"\nmodes admis : {eligible}")
-    return CliError("mode_non_admis", message, [problem("mode", "mode_non_admis", r) for r in reasons])
+    reasons = exc.decision.reasons or ["mode non admis"]
+    return CliError("mode_non_admis", refusal(exc.decision, rulesets),
+                    [problem("mode", "mode_non_admis", r) for r in reasons],
+                    extra={"mode": exc.decision.mode, "modes_admis": exc.decision.eligible_modes})
 
 
 def engine_call(fn, *args, rulesets=None, **kwargs):

@@ -91,6 +91,9 @@ class ClausierGroup(click.Group):
         try:
             result = super().main(args, prog_name or "clausier", complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
+            if exc.__class__.__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # `clausier` alone
+                click.echo(exc.ctx.get_help())
+                sys.exit(ExitCode.OK)
             _exit(usage_error(exc), args, debug)
         except CliError as exc:
             _exit(exc, args, debug)

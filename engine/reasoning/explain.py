@@ -101,6 +101,17 @@ def _refusing_rules(d: Decision, kb) -> set[str]:
     return {s.rule for s in d.trace if s.rule in index and (index[s.rule].then.refuse or index[s.rule].then.exclut)}
 
 
+def refusal(d: Decision, rulesets=None, option: bool = True) -> str:
+    """Why a document cannot be written for the decision's mode, naming the modes by their French labels and,
+    with `option`, how to choose an admitted one (`--mode`)."""
+    modes = knowledge(rulesets).vocabulary.modes
+    label = modes[d.mode].libelle if d.mode in modes else d.mode
+    eligible = ", ".join(modes[m].libelle + (f" (--mode {m})" if option else "") for m in d.eligible_modes) or "aucun"
+    reasons = d.reasons or ["mode non admis"]
+    return (f"le mode « {label} » n'est pas admis pour ce marché :\n  - " + "\n  - ".join(reasons)
+            + f"\nmodes admis : {eligible}")
+
+
 def summary(d: Decision, rulesets=None) -> str:
     """The decision in a few lines (`evaluate --format text`)."""
     kb = knowledge(rulesets)
