@@ -53,7 +53,7 @@ class TestInputs:
         rows = _summary(out)
         assert rows["ecole.json"] == {
             "source": "ecole.json", "reference": None, "title": "Groupe scolaire", "status": "ecrit",
-            "mode": "condition_execution", "allowed": True,
+            "mode": "condition_execution", "mode_libelle": "condition d'exécution (clause d'insertion)", "allowed": True,
             "hours": rows["ecole.json"]["hours"], "obligations": rows["ecole.json"]["obligations"],
             "output": "ecole.docx", "error": None,
         }

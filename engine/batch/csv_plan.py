@@ -90,7 +90,7 @@ def read_csv(path: Path, vocabulary=None) -> list[Item]:
     except StopIteration:
         raise BatchInputError(f"{path} : fichier CSV vide") from None
     except csv.Error as exc:
-        raise BatchInputError(f"{path} : CSV illisible ({exc})") from None
+        raise BatchInputError(f"{path} : CSV illisible ({_csv_reason(exc)})") from None
     known = column_names()
     readers = code_readers(vocabulary) if vocabulary is not None else {}
     columns: list[str | None] = []
@@ -121,9 +121,22 @@ def read_csv(path: Path, vocabulary=None) -> list[Item]:
             market = csv_market(dict(zip(columns, cells)), readers)
             items.append(Item(source, name, market))
     except csv.Error as exc:
-        raise BatchInputError(f"{path} : CSV illisible ligne {rows.line_num} ({exc})") from None
+        raise BatchInputError(f"{path} : CSV illisible ligne {rows.line_num} ({_csv_reason(exc)})") from None
     return names_from_references(items, [i.payload.get("reference") if isinstance(i.payload, dict) else None
                                          for i in items])
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's error in French (its own texts are English)."""
+    text = str(exc)
+    for english, french in (("line contains NUL", "la ligne contient un octet nul"),
+                            ("field larger than field limit", "cellule trop longue"),
+                            ("new-line character seen in unquoted field", "retour à la ligne hors guillemets"),
+                            ("unexpected end of data", "fin de fichier inattendue"),
+                            ("expected after", "guillemets mal fermés")):
+        if english in text:
+            return french
+    return "format CSV invalide"
 
 
 def csv_market(cells: dict[str | None, str], readers: dict[str, dict[str, str]] | None = None) -> dict:
