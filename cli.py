@@ -9,6 +9,7 @@ import sys
 try:
     from engine.cli import cli, main
 except ImportError as _exc:  # an incomplete installation: clausier's own error handling cannot load
+    _PROBLEM = _exc  # `_exc` itself is unbound when the except block ends
     _MISSING = getattr(_exc, "name", None) or "durable_rules_engine"
     _DEFINE = 'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject" ' if sys.version_info >= (3, 13) else ""
     _ADVICE = (
@@ -21,7 +22,7 @@ except ImportError as _exc:  # an incomplete installation: clausier's own error 
 
     def main():
         if "--debug" in sys.argv[1:]:
-            raise _exc
+            raise _PROBLEM
         args = sys.argv[1:]
         if "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:])):
             import json

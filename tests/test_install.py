@@ -50,3 +50,5 @@ def test_an_extension_that_cannot_load_is_explained_in_french(tmp_path):
     assert "pip install --force-reinstall" in text.stderr and "Traceback" not in text.stderr
     as_json = _run(tmp_path, broken, "schema", "--format", "json")
     assert as_json.returncode == 5 and '"code": "installation_incomplete"' in as_json.stderr
+    debug = _run(tmp_path, broken, "--debug", "schema")
+    assert debug.returncode != 0 and "Traceback" in debug.stderr and "cannot open shared object" in debug.stderr

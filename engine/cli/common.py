@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from engine.cli.errors import CliError, engine_call, file_error
+from engine.cli.errors import engine_call, file_error
 from engine.cli.group import Choice
 from engine.os_messages import os_reason
 

@@ -33,11 +33,13 @@ def rules_list(ctx, date, fmt):
                for r in selected]
         echo_json(out)
         return
+    from engine.fmt import date_fr
+
     for r in selected:
-        until = f" au {r.valid_until.isoformat()}" if r.valid_until else ""
+        until = f" au {date_fr(r.valid_until)}" if r.valid_until else ""
         refs = "; ".join(kb.references[x].cite() + ("" if kb.references[x].verified else " [non vérifié]")
                          for x in r.references)
-        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {r.valid_from.isoformat()}{until} — {refs}")
+        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {date_fr(r.valid_from)}{until} — {refs}")
     click.echo(f"{len(selected)} règle(s)")
 
 
