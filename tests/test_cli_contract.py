@@ -155,6 +155,15 @@ class TestMode:
                 out = runner.invoke(cli, [command[0], str(example), *command[1:]]).stdout
                 assert not re.search(r"pratique\.\w+|bloc:|\$", out), (example.name, out)
 
+    def test_no_internal_name_reaches_the_document(self):
+        """The Word document's annex names values by their description and what rules established in words."""
+        from engine.testing import docx_text
+
+        for example in sorted(EXAMPLES.glob("*.json")):
+            decision = engine.evaluate(json.loads(example.read_text(encoding="utf-8")))
+            text = docx_text(engine.render(decision))
+            assert not re.search(r"pratique\.\w+|bloc:|mode_admis:|recommande:", text), example.name
+
 
 class TestVersionsAndSchemas:
     def test_version_everywhere(self, runner):

@@ -21,7 +21,7 @@ def _retained(d: Decision, scope: str) -> str | None:
     return next((lot.recommended_mode for lot in d.lots if f"lot {lot.number}" == scope), None)
 
 
-def _conclusions(step, kb, d: Decision) -> list[str]:
+def conclusions(step, kb, d: Decision) -> list[str]:
     """The step's conclusions in words: facts established, modes admitted or excluded (its statements,
     obligations and warnings, are listed after it in full). A mode a rule proposes but that another
     outranks is said to be proposed, so that the steps agree with the final recommendation."""
@@ -39,8 +39,7 @@ def _conclusions(step, kb, d: Decision) -> list[str]:
         elif kind == "recommande" and value == retained:
             words.append(f"le mode « {voc.modes[value].libelle} » est recommandé")
         elif kind == "recommande":
-            words.append(f"le mode « {voc.modes[value].libelle} » est proposé, mais un autre mode lui est préféré "
-                         "(voir la conclusion)")
+            words.append(f"le mode « {voc.modes[value].libelle} » est proposé, mais un autre mode lui est préféré")
     return words
 
 
@@ -135,7 +134,7 @@ def explain(d: Decision, rulesets=None) -> str:
                 for p in step.parameters
             )
             lines.append(f"   Valeurs appliquées : {values}.")
-        words = _conclusions(step, kb, d)
+        words = conclusions(step, kb, d)
         if words:
             lines.append(f"   Conclusion : {' ; '.join(words)}.")
         for title, items in (("Obligation", d.obligations), ("Avertissement", d.warnings),
