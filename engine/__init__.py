@@ -17,6 +17,7 @@ from engine.errors import (
 from engine.market.model import Market
 from engine.reasoning.decision import Decision
 from engine.reasoning.evaluate import evaluate
+from engine.version import __version__
 
 
 def render(decision: Decision, templates=None, *, annex: bool = True, comments: bool = True) -> bytes:
@@ -34,6 +35,7 @@ __all__ = [
     "EvaluationError",
     "InputError",
     "Market",
+    "__version__",
     "NoApplicableVersion",
     "NotAllowed",
     "RulesetError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
@@ -53,6 +54,11 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text: str) -> str:
+    """The text with its first letter in lower case (a description quoted inside a sentence)."""
+    return text[:1].lower() + text[1:]
+
+
 def date_fr(value: dt.date) -> str:
     """2026-11-24 -> '24 novembre 2026' ('1er' for the first day)."""
     day = "1er" if value.day == 1 else str(value.day)
@@ -76,3 +82,19 @@ def by_unit(value, unit: str) -> str:
     if unit == "liste":
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def plain_number(value) -> str:
+    """A number as a person writes it, never as Python prints a float: 1e12 -> '1 000 000 000 000',
+    0.05 -> '0,05'. Non-numbers (and non-finite floats) are returned as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", NBSP)
+    whole, _, frac = f"{Decimal(repr(value) if isinstance(value, float) else value):f}".partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    grouped = sign + f"{int(digits):,}".replace(",", NBSP)
+    frac = frac.rstrip("0")
+    return f"{grouped},{frac}" if frac else grouped

@@ -25,3 +25,8 @@ def rulesets_dir() -> Path:
 def templates_dir() -> Path:
     """The `templates/` folder shipped with clausier."""
     return _locate("templates")
+
+
+def examples_dir() -> Path:
+    """The example markets shipped with clausier (`clausier examples`)."""
+    return _locate("examples")

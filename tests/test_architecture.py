@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Stages in data-flow order. Foundations (errors, fmt, files, resources) may be imported by every stage;
 # a stage may import from itself and from any stage before it, never from one after it.
-FOUNDATIONS = {"engine.errors", "engine.fmt", "engine.files", "engine.resources", "engine.version"}
+FOUNDATIONS = {"engine.errors", "engine.fmt", "engine.files", "engine.resources", "engine.version", "engine.os_messages"}
 STAGES = ["market", "law", "reasoning", "documents", "batch", "service", "audit", "cli"]
 TOP = {"engine", "engine.testing"}  # the public API and test helpers sit above every stage
 

@@ -52,7 +52,8 @@ class TestInputs:
         assert (out / "ecole.docx").read_bytes()[:2] == b"PK" and (out / "menage.docx").exists()
         rows = _summary(out)
         assert rows["ecole.json"] == {
-            "source": "ecole.json", "status": "ecrit", "mode": "condition_execution", "allowed": True,
+            "source": "ecole.json", "reference": None, "title": "Groupe scolaire", "status": "ecrit",
+            "mode": "condition_execution", "mode_libelle": "condition d'exécution (clause d'insertion)", "allowed": True,
             "hours": rows["ecole.json"]["hours"], "obligations": rows["ecole.json"]["obligations"],
             "output": "ecole.docx", "error": None,
         }

@@ -81,9 +81,9 @@ class TestInvalidInput:
         assert {p["champ"] for p in payload["problemes"]} >= {"amount", "buyer_type"}
 
     def test_missing_file(self, runner, tmp_path):
-        """A missing file is an input error."""
+        """A missing file is a file problem (exit 3)."""
         result = runner.invoke(cli, ["evaluate", str(tmp_path / "absent.json")])
-        assert result.exit_code == 2
+        assert result.exit_code == 3
         assert "introuvable" in result.stderr
 
     def test_uncovered_date_names_launch_date(self, runner, tmp_path):
@@ -109,7 +109,7 @@ class TestGenerate:
         out = tmp_path / "clause.docx"
         out.write_bytes(b"previous work")
         result = runner.invoke(cli, ["generate", str(WORKS), "-o", str(out)])
-        assert result.exit_code == 1
+        assert result.exit_code == 3
         assert "--force" in result.stderr
         assert out.read_bytes() == b"previous work"
         forced = runner.invoke(cli, ["generate", str(WORKS), "-o", str(out), "--force"])

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import cli
 from engine.cli.common import write_atomically
-from engine.cli.errors import Refused
+from engine.cli.errors import CliError
 from engine.files import remove_stale_parts
 
 pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
@@ -122,8 +122,9 @@ class TestWriteAtomically:
         """An existing file is kept and the refusal names --force."""
         target = tmp_path / "clause.docx"
         target.write_bytes(b"previous work")
-        with pytest.raises(Refused, match="--force"):
+        with pytest.raises(CliError, match="--force") as err:
             write_atomically(target, b"new", force=False)
+        assert (err.value.code, err.value.exit_code) == ("fichier_existant", 3)
         assert target.read_bytes() == b"previous work"
         write_atomically(target, b"new", force=True)
         assert target.read_bytes() == b"new"
@@ -135,8 +136,10 @@ class TestWriteAtomically:
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(os, "write", full)
-        with pytest.raises(Refused, match="écriture impossible"):
+        with pytest.raises(CliError, match="écriture impossible") as err:
             write_atomically(tmp_path / "clause.docx", b"x" * 1000, force=False)
+        assert "plus de place sur le disque" in err.value.message and "No space" not in err.value.message
+        assert (err.value.code, err.value.exit_code) == ("ecriture_impossible", 3)
         assert list(tmp_path.iterdir()) == []
 
     def test_ctrl_c_inside_the_write_leaves_nothing(self, tmp_path, monkeypatch):
@@ -159,7 +162,7 @@ class TestWriteAtomically:
             target.write_bytes(b"theirs")
 
         monkeypatch.setattr(os, "fsync", someone_else_writes)
-        with pytest.raises(Refused, match="existe déjà"):
+        with pytest.raises(CliError, match="existe déjà"):
             write_atomically(target, b"ours", force=False)
         assert target.read_bytes() == b"theirs"
         assert _parts(tmp_path) == []
@@ -179,7 +182,7 @@ class TestWriteAtomically:
 
     def test_missing_output_folder(self, tmp_path):
         """An output folder that does not exist is a refusal, not a traceback."""
-        with pytest.raises(Refused, match="introuvable"):
+        with pytest.raises(CliError, match="introuvable"):
             write_atomically(tmp_path / "absent" / "clause.docx", b"x", force=False)
 
     def test_only_clausier_part_files_are_cleaned(self, tmp_path):

@@ -102,16 +102,16 @@ def test_a_dangling_symlink_planted_in_the_output_folder_is_not_followed(tmp_pat
     assert not target.exists()
 
 
-def test_jsonl_and_csv_names_come_from_line_numbers(tmp_path):
-    """JSON Lines and CSV outputs are named by line number: titles never become paths."""
+def test_jsonl_names_come_from_the_reference_made_safe(tmp_path):
+    """JSON Lines outputs are named after the reference, made safe (never a path), or the line number."""
     plan = tmp_path / "plan.jsonl"
     evil = dict(GOOD, title="../../../etc/passwd", reference="/tmp/x")
     plan.write_text(json.dumps(evil) + "\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
     out = tmp_path / "sortie"
     result = CliRunner().invoke(cli, ["batch", str(plan), "-o", str(out), "-j", "1", "--format", "json", "-q"])
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["_resume.csv", "_resume.json", "ligne-00001.json",
-                                                      "ligne-00002.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["_resume.csv", "_resume.json", "ligne-00002.json",
+                                                      "tmp_x.json"]
 
 
 def test_batch_outputs_get_the_usual_permissions(tmp_path):

@@ -168,7 +168,10 @@ def test_bad_input_exits_2_naming_the_field(runner, tmp_path, monkeypatch, comma
         assert any(words in p["message"] for p in payload["problemes"]), payload
     else:
         assert result.stderr.startswith("Erreur : ")
-        assert f"{field} : " in result.stderr, result.stderr
+        if field == "$":  # the document as a whole: the message says so, the internal path « $ » is not shown
+            assert "$" not in result.stderr, result.stderr
+        else:
+            assert f"{field} : " in result.stderr, result.stderr
         assert words in result.stderr, result.stderr
     assert "\x1b" not in result.stderr, "terminal escape sequences from the input must not be echoed"
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["marche.json"])
@@ -235,18 +238,19 @@ class TestMessages:
         assert {p.path for p in err.value.problems} == {"amount", "segment"}
 
     def test_directory_and_missing_file(self, runner, tmp_path):
-        """A folder or a missing file as MARCHE: exit 2, in French."""
+        """A folder or a missing file as MARCHE: a file problem (exit 3), in French."""
         for target, words in ((tmp_path, "dossier"), (tmp_path / "absent.json", "introuvable")):
-            result = runner.invoke(cli, ["evaluate", str(target)])
-            assert result.exit_code == 2 and words in result.stderr
+            result = runner.invoke(cli, ["evaluate", str(target), "--format", "text"])
+            assert result.exit_code == 3 and words in result.stderr
 
     def test_file_errors_are_json_too(self, runner, tmp_path):
         """A missing file or a folder with --format json: a JSON error naming the source."""
-        for target in (tmp_path / "absent.json", tmp_path):
+        for target, code in ((tmp_path / "absent.json", "fichier_introuvable"), (tmp_path, "lecture_impossible")):
             result = runner.invoke(cli, ["validate", str(target), "--format", "json"])
-            assert result.exit_code == 2
+            assert result.exit_code == 3
             payload = json.loads(result.stderr)
-            assert payload["erreur"] == "entree_invalide" and payload["source"] == str(target)
+            assert payload["code"] == code and payload["source"] == str(target)
+            assert payload["problemes"][0]["champ"] == "MARCHE" and payload["problemes"][0]["code"] == code
 
     def test_bad_date_option_is_reported_in_french(self, runner):
         """--date with a wrong value: exit 2, message in French naming the option."""
@@ -284,9 +288,10 @@ class TestEntryPoint:
 
     def test_usage_errors_are_french_and_exit_2(self):
         """A wrong option or a missing argument: exit 2, no traceback."""
-        cases = {("explain",): "MARCHE : manquant",
-                 ("validate", "-", "--format", "xml"): "--format : valeur invalide ; valeurs possibles : json, text",
-                 ("generate", "-", "--nope"): "--nope : option inconnue",
+        cases = {("explain",): "l'argument MARCHE est manquant",
+                 ("validate", "-", "--format", "xml"):
+                     "--format : « xml » n'est pas une valeur possible ; valeurs possibles : json, text",
+                 ("generate", "-", "--nope"): "option inconnue « --nope »",
                  ("evaluate", "-", "--format", "text", "--date", "24/11/2026"): "--date : date ISO attendue"}
         for args, words in cases.items():
             result = _clausier(*args, stdin=b"")

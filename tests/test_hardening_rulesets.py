@@ -96,10 +96,10 @@ def _broken(tmp_path):
                          ids=["rules-check", "evaluate", "rules-list"])
 @pytest.mark.parametrize("how", list(CASES))
 def test_broken_rule_file_names_file_rule_and_problem(broken, how, command):
-    """Exit 1; stderr names the file, the rule and the problem, in French, without a traceback."""
+    """Invalid rules (exit 4); stderr names the file, the rule and the problem, in French, without a traceback."""
     copy = broken(how)
     result = CliRunner().invoke(cli, ["--rulesets", str(copy), *command])
-    assert result.exit_code == 1, (result.stderr, result.exception)
+    assert result.exit_code == 4, (result.stderr, result.exception)
     assert result.stdout == ""
     err = result.stderr
     assert "Traceback" not in err and "pwned" not in result.output
@@ -136,7 +136,7 @@ class TestOtherFiles:
         path = copy / FILE
         path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
         result = CliRunner().invoke(cli, ["--rulesets", str(copy), "rules", "check"])
-        assert result.exit_code == 1 and FILE in result.stderr and "UTF-8" in result.stderr
+        assert result.exit_code == 4 and FILE in result.stderr and "UTF-8" in result.stderr
 
     def test_a_rules_file_that_is_not_a_list(self, tmp_path):
         """A mapping where a list of rules is expected."""
@@ -144,7 +144,7 @@ class TestOtherFiles:
         shutil.copytree(rulesets_dir(), copy)
         (copy / FILE).write_text("id: seul\nlabel: x\n", encoding="utf-8")
         result = CliRunner().invoke(cli, ["--rulesets", str(copy), "rules", "check"])
-        assert result.exit_code == 1 and FILE in result.stderr and "liste de règles" in result.stderr
+        assert result.exit_code == 4 and FILE in result.stderr and "liste de règles" in result.stderr
 
     def test_a_rule_that_is_not_a_mapping(self, tmp_path):
         """A bare string in the list of rules: its position is named."""
@@ -153,7 +153,7 @@ class TestOtherFiles:
         path = copy / FILE
         path.write_text("- juste une phrase\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
         result = CliRunner().invoke(cli, ["--rulesets", str(copy), "rules", "check"])
-        assert result.exit_code == 1 and FILE in result.stderr and "#1" in result.stderr
+        assert result.exit_code == 4 and FILE in result.stderr and "#1" in result.stderr
 
     def test_a_broken_parameter_file(self, tmp_path):
         """A dated value that is not a number: the parameter file and name are given."""
@@ -163,13 +163,13 @@ class TestOtherFiles:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("values:\n", "values:\n  pas-une-date: {value: 1}\n", 1), encoding="utf-8")
         result = CliRunner().invoke(cli, ["--rulesets", str(copy), "rules", "check"])
-        assert result.exit_code == 1, result.stderr
+        assert result.exit_code == 4, result.stderr
         assert "parameters/seuils_ue/travaux.yaml" in result.stderr and "seuils_ue.travaux" in result.stderr
 
     def test_a_missing_rulesets_folder(self, tmp_path):
-        """--rulesets pointing nowhere: exit 1, the folder is named."""
+        """--rulesets pointing nowhere: invalid rules (exit 4), the folder is named."""
         result = CliRunner().invoke(cli, ["--rulesets", str(tmp_path / "absent"), "rules", "check"])
-        assert result.exit_code == 1 and "introuvable" in result.stderr
+        assert result.exit_code == 4 and "introuvable" in result.stderr
 
     def test_the_shipped_rulesets_still_work_after_a_broken_copy(self, broken):
         """A broken copy does not affect the default rulesets in the same process."""

@@ -79,7 +79,7 @@ class TestTemplatesCheckCommand:
               add="SIRET : {{ acheteur.siret }} — {% for l in lots %}{{ l.inconnu }}{% endfor %}")
         (org_templates / "prive_objet_marche.docx").unlink()
         result = CliRunner().invoke(cli, ["templates", "check", str(org_templates)])
-        assert result.exit_code == 1
+        assert result.exit_code == 4
         assert "variable « acheteur.siret » non fournie" in result.output
         assert "variable « lots.inconnu » non fournie" in result.output
         assert "bloc requis absent : ⟦penalites⟧" in result.output

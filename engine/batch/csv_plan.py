@@ -6,9 +6,11 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from engine.batch.items import BatchInputError, Item, read_text
+from engine.batch.naming import names_from_references
 
 # CSV columns: the market's fields, nested ones with a dot; how each cell is read.
 _NUMBER = ("amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
@@ -20,9 +22,65 @@ CSV_COLUMNS = ("segment", "cpv", "amount", "procedure", "buyer_type", "contract_
                "insertion.rate", "insertion.labour_share", "insertion.hourly_cost", "insertion.hours",
                "derogation.reason", "derogation.justification", "weights.price", "weights.environment",
                "weights.insertion", "facilitator.name", "facilitator.contact")
+# The column headers of `clausier batch-template`, as a spreadsheet user writes them; `batch` reads these
+# as well as the field names (case, accents and spaces ignored).
+CSV_HEADERS = {
+    "reference": "Référence", "title": "Objet", "buyer_name": "Acheteur", "buyer_type": "Type d'acheteur",
+    "segment": "Segment", "cpv": "Code CPV", "amount": "Montant HT", "procedure": "Procédure",
+    "contract_type": "Type de contrat", "reserved_for": "Réservé à", "mode": "Mode d'insertion",
+    "launch_date": "Date de lancement", "duration_months": "Durée (mois)",
+    "penalty_per_hour": "Pénalité par heure (€ HT)", "insertion.rate": "Taux d'insertion",
+    "insertion.labour_share": "Part de main-d'œuvre", "insertion.hourly_cost": "Coût horaire (€)",
+    "insertion.hours": "Heures d'insertion imposées", "derogation.reason": "Motif de dérogation",
+    "derogation.justification": "Justification de la dérogation", "weights.price": "Pondération prix (%)",
+    "weights.environment": "Pondération environnement (%)", "weights.insertion": "Pondération insertion (%)",
+    "facilitator.name": "Facilitateur", "facilitator.contact": "Contact du facilitateur",
+}
+# Columns whose cells hold a code of the vocabulary -> its section (a cell may hold the code or its label).
+CODED_COLUMNS = {"segment": "segments", "procedure": "procedures", "buyer_type": "acheteurs",
+                 "contract_type": "contrats", "reserved_for": "reservations", "mode": "modes",
+                 "derogation.reason": "derogations"}
 
 
-def read_csv(path: Path) -> list[Item]:
+def plain(text: str) -> str:
+    """Text compared without case, accents, typographic apostrophes or repeated spaces."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'")).encode("ascii", "ignore").decode("ascii")
+    return " ".join(text.casefold().split())
+
+
+def column_names() -> dict[str, str]:
+    """Every accepted header (plain) -> its column: field names and French headers."""
+    names = {plain(c): c for c in CSV_COLUMNS}
+    names.update({plain(header): column for column, header in CSV_HEADERS.items()})
+    return names
+
+
+def code_readers(vocabulary) -> dict[str, dict[str, str]]:
+    """Column -> (plain code or French label -> code): what a cell of a coded column may hold.
+
+    A label is also read without its final parenthesis (« condition d'exécution » for « condition
+    d'exécution (clause d'insertion) ») when that shorter form names one value only.
+    """
+    readers = {}
+    for column, section in CODED_COLUMNS.items():
+        entries = getattr(vocabulary, section)
+        known: dict[str, str] = {}
+        short: dict[str, set[str]] = {}
+        for code, entry in entries.items():
+            known[plain(code)] = code
+            for label in {entry.libelle, getattr(entry, "libelle_prive", entry.libelle)}:
+                known.setdefault(plain(label), code)
+                stem = re.sub(r"\s*\([^()]*\)\s*$", "", label)
+                short.setdefault(plain(stem), set()).add(code)
+        for stem, codes in short.items():
+            if len(codes) == 1:
+                known.setdefault(stem, next(iter(codes)))
+        readers[column] = known
+    return readers
+
+
+def read_csv(path: Path, vocabulary=None) -> list[Item]:
+    """The markets of a CSV plan; with `vocabulary`, coded cells may hold French labels."""
     text = read_text(path)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if any(c in first for c in ";,\t") else ";"
@@ -32,18 +90,20 @@ def read_csv(path: Path) -> list[Item]:
     except StopIteration:
         raise BatchInputError(f"{path} : fichier CSV vide") from None
     except csv.Error as exc:
-        raise BatchInputError(f"{path} : CSV illisible ({exc})") from None
-    known = {c.casefold(): c for c in CSV_COLUMNS}
+        raise BatchInputError(f"{path} : CSV illisible ({_csv_reason(exc)})") from None
+    known = column_names()
+    readers = code_readers(vocabulary) if vocabulary is not None else {}
     columns: list[str | None] = []
     for cell in header:
         name = cell.strip()
         if not name:
             columns.append(None)  # an empty trailing column left by the spreadsheet
             continue
-        column = known.get(name.casefold())
+        column = known.get(plain(name))
         if column is None:
             raise BatchInputError(f"{path} : colonne inconnue « {name} » ; colonnes possibles : "
-                                  + ", ".join(CSV_COLUMNS))
+                                  + ", ".join(f"« {h} »" for h in CSV_HEADERS.values())
+                                  + " (ou les noms des champs : " + ", ".join(CSV_COLUMNS) + ")")
         if column in columns:
             raise BatchInputError(f"{path} : colonne « {column} » en double")
         columns.append(column)
@@ -58,20 +118,37 @@ def read_csv(path: Path) -> list[Item]:
                 items.append(Item(source, name, None, f"{len(cells)} cellules pour {len(columns)} colonnes "
                                                       "(séparateur ou guillemets à vérifier)"))
                 continue
-            items.append(Item(source, name, csv_market(dict(zip(columns, cells)))))
+            market = csv_market(dict(zip(columns, cells)), readers)
+            items.append(Item(source, name, market))
     except csv.Error as exc:
-        raise BatchInputError(f"{path} : CSV illisible ligne {rows.line_num} ({exc})") from None
-    return items
+        raise BatchInputError(f"{path} : CSV illisible ligne {rows.line_num} ({_csv_reason(exc)})") from None
+    return names_from_references(items, [i.payload.get("reference") if isinstance(i.payload, dict) else None
+                                         for i in items])
 
 
-def csv_market(cells: dict[str | None, str]) -> dict:
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's error in French (its own texts are English)."""
+    text = str(exc)
+    for english, french in (("line contains NUL", "la ligne contient un octet nul"),
+                            ("field larger than field limit", "cellule trop longue"),
+                            ("new-line character seen in unquoted field", "retour à la ligne hors guillemets"),
+                            ("unexpected end of data", "fin de fichier inattendue"),
+                            ("expected after", "guillemets mal fermés")):
+        if english in text:
+            return french
+    return "format CSV invalide"
+
+
+def csv_market(cells: dict[str | None, str], readers: dict[str, dict[str, str]] | None = None) -> dict:
     """A market description from one CSV row; empty cells are absent fields.
 
     French conventions: decimal comma, spaces (also non-breaking) or dots as thousands separators, « € »
     and « % » accepted (« 5 % » is 0.05 for a rate, 5 for a weight), dates as AAAA-MM-JJ or JJ/MM/AAAA,
-    and CPV codes whose leading zero the spreadsheet dropped. A cell that cannot be read is passed on
-    unchanged, so that validation names the field and what it expects.
+    and CPV codes whose leading zero the spreadsheet dropped; with `readers` (code_readers), a coded cell
+    may hold the code or its French label. A cell that cannot be read is passed on unchanged, so that
+    validation names the field and what it expects.
     """
+    readers = readers or {}
     market: dict = {}
     for column, raw in cells.items():
         if column is None or not raw.strip():
@@ -88,6 +165,8 @@ def csv_market(cells: dict[str | None, str]) -> dict:
             value = _date(text)
         elif column == "cpv":
             value = "0" + text if re.fullmatch(r"\d{7}(-\d)?", text) else text
+        elif column in readers:
+            value = readers[column].get(plain(text), text)
         else:
             value = text
         target = market

@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import EngineError
+from engine.os_messages import os_reason
 
 
 class BatchInputError(EngineError):
-    """The batch input as a whole cannot be read (missing, unknown kind, bad CSV header)."""
+    """The batch input as a whole cannot be read (missing, unknown kind, bad CSV header).
+
+    `code` (engine.errors.ERROR_CODES): « plan_invalide », « fichier_introuvable » or « lecture_impossible ».
+    """
+
+    def __init__(self, message: str, code: str = "plan_invalide"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BatchInputError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise BatchInputError(f"{path} : lecture impossible ({os_reason(exc)})", "lecture_impossible") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

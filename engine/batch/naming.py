@@ -27,6 +27,23 @@ def safe_name(stem: str) -> str:
     return name
 
 
+def names_from_references(items: list[Item], references: list[str | None]) -> list[Item]:
+    """Rows of a plan named after their reference (« 2026-TRX-014.docx ») rather than their line, when they have
+    one; a reference shared by several rows gets the line number too (« 2026-TRX-014_ligne-00007 »)."""
+    named = [safe_name(ref) if isinstance(ref, str) and ref.strip() else None for ref in references]
+    seen: dict[str, int] = {}
+    for name in named:
+        if name:
+            seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
+    out = []
+    for item, name in zip(items, named):
+        if name:
+            name = name if seen[name.casefold()] == 1 else f"{name}_{item.name}"
+            item = Item(item.source, name, item.payload, item.problem)
+        out.append(item)
+    return out
+
+
 def unique_names(items: list[Item]) -> list[Item]:
     """The first market (in input order) keeps a name; later ones that collide are refused."""
     owners: dict[str, str] = {}

@@ -18,6 +18,7 @@ from engine.batch.naming import output_path
 from engine.batch.summary import COLUMNS, DONE, FAILED, REFUSED, WRITTEN
 from engine.errors import EngineError, NoApplicableVersion, NotAllowed
 from engine.files import remove_stale_parts, write_atomically
+from engine.os_messages import os_reason
 
 
 @dataclass(frozen=True)
@@ -56,18 +57,25 @@ def prepare(options: Options, warm: bool = False) -> None:
 
 def process(item: Item, outdir: Path, options: Options) -> dict:
     """Evaluate one market, write its output unless already there, and return its summary row."""
+    from engine.law.knowledge import knowledge
     from engine.market.reading import parse_market, read_market_file
     from engine.reasoning.evaluate import evaluate
 
     row = _row(item.source)
+    if isinstance(item.payload, dict):  # a CSV row: its title and reference even if it is invalid
+        row.update({k: v for k, v in item.payload.items() if k in ("title", "reference") and isinstance(v, str)})
     if item.problem:
         return dict(row, status=FAILED, error=item.problem)
     try:
         payload = item.payload
         if isinstance(payload, Path):
             payload = read_market_file(payload)
-        decision = evaluate(parse_market(payload, item.source), options.on, rulesets=options.rulesets)
-        row.update(mode=decision.mode, allowed=decision.allowed,
+        market = parse_market(payload, item.source)
+        row.update(title=market.title, reference=market.reference)
+        decision = evaluate(market, options.on, rulesets=options.rulesets)
+        modes = knowledge(options.rulesets).vocabulary.modes
+        row.update(mode=decision.mode, mode_libelle=modes[decision.mode].libelle if decision.mode in modes else None,
+                   allowed=decision.allowed,
                    hours=decision.hours.value if decision.hours else None,
                    obligations=[s.text for s in decision.obligations])
         path = output_path(outdir, item, options.fmt)
@@ -85,15 +93,18 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
             return dict(row, status=DONE, output=path.name)
         return dict(row, status=WRITTEN, output=path.name)
     except NotAllowed as exc:
-        return dict(row, status=REFUSED, error=_one_line(str(exc)))
+        from engine.reasoning.explain import refusal
+
+        return dict(row, status=REFUSED, error=_one_line(refusal(exc.decision, options.rulesets, option=False)))
     except NoApplicableVersion as exc:
         return dict(row, status=FAILED, error=exc.located())
     except EngineError as exc:  # InputError, DocumentError, RulesetError…
         return dict(row, status=FAILED, error=_one_line(str(exc)))
     except OSError as exc:
-        return dict(row, status=FAILED, error=f"écriture ou lecture impossible : {exc.strerror or exc}")
+        return dict(row, status=FAILED, error=f"écriture ou lecture impossible : {os_reason(exc)}")
     except Exception as exc:  # noqa: BLE001 - one bad market never stops the others
-        return dict(row, status=FAILED, error=f"erreur interne : {exc.__class__.__name__} : {exc}")
+        return dict(row, status=FAILED, error=f"erreur interne de clausier (un défaut à signaler, voir --debug) : "
+                                              f"{exc.__class__.__name__} : {exc}")
 
 
 def _row(source: str, **fields) -> dict:

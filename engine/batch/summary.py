@@ -11,7 +11,8 @@ from typing import Iterable
 from engine.files import write_atomically
 
 SUMMARY_CSV, SUMMARY_JSON = "_resume.csv", "_resume.json"
-COLUMNS = ("source", "status", "mode", "allowed", "hours", "obligations", "output", "error")
+COLUMNS = ("source", "reference", "title", "status", "mode", "mode_libelle", "allowed", "hours", "obligations", "output",
+           "error")
 WRITTEN, DONE, REFUSED, FAILED = "ecrit", "deja_fait", "refuse", "erreur"
 
 
@@ -34,7 +35,8 @@ def write_summary(outdir: Path, rows: list[dict], source: Path, fmt: str) -> tup
     for row in rows:
         allowed = {True: "oui", False: "non", None: ""}[row["allowed"]]
         obligations = "" if row["obligations"] is None else len(row["obligations"])
-        writer.writerow([row["source"], row["status"], row["mode"] or "", allowed,
+        writer.writerow([row["source"], row["reference"] or "", row["title"] or "", row["status"], row["mode"] or "",
+                         row["mode_libelle"] or "", allowed,
                          "" if row["hours"] is None else row["hours"], obligations, row["output"] or "",
                          row["error"] or ""])
     write_atomically(csv_path, buf.getvalue().encode("utf-8-sig"), overwrite=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,23 +9,37 @@ import click
 from engine.cli.common import (
     DATE,
     MARKET,
+    MODE,
+    echo_json,
     evaluate_market,
+    format_option,
     read_market,
     write_atomically,
 )
-from engine.cli.errors import InputProblem, Refused, engine_call
+from engine.cli.errors import CliError, engine_call, file_error, problem
 from engine.cli.group import cli
+
+
+def _mode_label(ctx, code: str | None) -> str:
+    from engine.law.knowledge import knowledge
+
+    modes = knowledge(ctx.obj["rulesets"]).vocabulary.modes
+    return modes[code].libelle if code in modes else "aucun mode"
 
 
 @cli.command()
 @MARKET
 @DATE
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
-              help="Format de sortie.")
+@MODE
+@format_option(default="json")
 @click.pass_context
-def evaluate(ctx, market, date, fmt):
-    """Décision : modes admis, obligations, heures, fondements (MARCHE : fichier JSON ou - pour l'entrée standard)."""
-    decision = evaluate_market(ctx, market, date, as_json=fmt == "json")
+def evaluate(ctx, market, date, mode, fmt):
+    """Décision : modes admis, obligations, heures, fondements (MARCHE : fichier JSON ou - pour l'entrée standard).
+
+    Code 0 même si le mode n'est pas admis : la décision le dit (« allowed »). Des marchés à essayer :
+    « clausier examples DOSSIER ».
+    """
+    decision = evaluate_market(ctx, market, date, mode)
     if fmt == "json":
         click.echo(decision.model_dump_json(indent=2))
     else:
@@ -38,66 +51,94 @@ def evaluate(ctx, market, date, fmt):
 @cli.command()
 @MARKET
 @DATE
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@MODE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="SORTIE.docx",
               help="Fichier .docx à écrire (défaut : nom du marché avec l'extension .docx).")
 @click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Dossier de modèles de l'organisation.")
+              metavar="DOSSIER", help="Dossier de modèles de l'organisation.")
 @click.option("--no-annex", is_flag=True, help="N'ajoute pas l'annexe de justification.")
 @click.option("--no-comments", is_flag=True, help="N'ajoute pas les commentaires Word (règle et article).")
+@format_option()
 @click.pass_context
-def generate(ctx, market, date, output, force, templates, no_annex, no_comments):
-    """Écrit la clause Word (.docx) du mode demandé, ou du mode recommandé."""
+def generate(ctx, market, date, mode, output, force, templates, no_annex, no_comments, fmt):
+    """Écrit la clause Word (.docx) du mode demandé (--mode, ou champ « mode »), sinon du mode recommandé.
+
+    Code 1 avec les motifs et les modes admis si le mode n'est pas admis ; n'écrase jamais un fichier
+    sans --force (code 3). Des marchés à essayer : « clausier examples DOSSIER ».
+    """
     from engine.documents.render import render
 
     if output is None:
         output = Path("clause.docx" if market == "-" else Path(market).with_suffix(".docx").name)
     if output.suffix.lower() != ".docx":
-        raise InputProblem(f"{output} : l'extension .docx est attendue pour le fichier de sortie")
+        raise CliError("usage", f"{output} : l'extension .docx est attendue pour le fichier de sortie",
+                       [problem("--output", "valeur_option_invalide", "l'extension .docx est attendue")])
     if market != "-" and output.exists() and output.resolve() == Path(market).resolve():
-        raise InputProblem(f"{output} : est le fichier du marché lui-même ; choisissez un autre fichier de sortie")
+        raise CliError("usage", f"{output} : est le fichier du marché lui-même ; choisissez un autre fichier de sortie",
+                       [problem("--output", "valeur_option_invalide", "est le fichier du marché lui-même")])
     if output.exists() and not force:
-        raise Refused(f"{output} existe déjà : utilisez --force pour le remplacer")
-    decision = evaluate_market(ctx, market, date)
+        raise file_error("fichier_existant", output, "existe déjà : utilisez --force pour le remplacer", "--output")
+    decision = evaluate_market(ctx, market, date, mode)
     data = engine_call(render, decision, templates, annex=not no_annex, comments=not no_comments,
-                        rulesets=ctx.obj["rulesets"])
+                       rulesets=ctx.obj["rulesets"])
     write_atomically(output, data, force)
     how = "demandé" if decision.requested_mode else "recommandé"
-    click.echo(f"{output} écrit : {decision.mode} ({how}), droit au {decision.launch_date.isoformat()}")
+    if fmt == "json":
+        echo_json({"fichier": str(output), "mode": decision.mode, "libelle_mode": _mode_label(ctx, decision.mode),
+                   "mode_demande": decision.requested_mode is not None,
+                   "date_droit": decision.launch_date.isoformat(), "version_clausier": decision.clausier_version,
+                   "avertissements": [w.text for w in decision.warnings]})
+        return
+    from engine import fmt as french
+
+    click.echo(f"{output} écrit (mode {how}) : {_mode_label(ctx, decision.mode)} ; droit applicable au "
+               f"{french.date_fr(decision.launch_date)}.")
 
 
 @cli.command()
 @MARKET
 @DATE
+@MODE
+@format_option()
 @click.pass_context
-def explain(ctx, market, date):
+def explain(ctx, market, date, mode, fmt):
     """Explique en clair chaque règle appliquée, pourquoi, et sur quel article."""
     from engine.reasoning.explain import explain as explain_text
 
-    decision = evaluate_market(ctx, market, date)
-    click.echo(explain_text(decision, ctx.obj["rulesets"]))
+    decision = evaluate_market(ctx, market, date, mode)
+    text = explain_text(decision, ctx.obj["rulesets"])
+    if fmt == "json":
+        echo_json({"explication": text, "mode": decision.mode, "admis": decision.allowed,
+                   "mode_recommande": decision.recommended_mode})
+    else:
+        click.echo(text)
 
 
 @cli.command()
 @MARKET
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def validate(ctx, market, fmt):
     """Vérifie la description du marché sans appliquer les règles."""
     from engine.market.reading import parse_market
 
-    data, source = read_market(market, fmt == "json")
-    parsed = engine_call(parse_market, data, source, as_json=fmt == "json")
+    data, source = read_market(market)
+    parsed = engine_call(parse_market, data, source)
     if fmt == "json":
-        click.echo(json.dumps({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)},
-                              ensure_ascii=False, indent=2))
+        echo_json({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)})
     else:
         click.echo(f"{source} : description du marché valide")
 
 
 @cli.command()
-def schema():
-    """Affiche le schéma JSON de la description d'un marché."""
-    from engine.market.model import Market
+@click.option("--decision", "of_decision", is_flag=True,
+              help="Le schéma de la décision (sortie de « evaluate ») au lieu de celui de la description d'un marché.")
+@format_option(default="json", choices=("json",))
+@click.pass_context
+def schema(ctx, of_decision, fmt):
+    """Affiche le schéma JSON de la description d'un marché (ou, avec --decision, de la décision)."""
+    from engine.reasoning.schemas import decision_schema, market_schema
 
-    click.echo(json.dumps(Market.model_json_schema(), ensure_ascii=False, indent=2))
+    build = decision_schema if of_decision else market_schema
+    echo_json(engine_call(build, ctx.obj["rulesets"]))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from engine.cli.common import DATE
-from engine.cli.errors import Refused, engine_call
+from engine.cli.common import DATE, echo_json, format_option
+from engine.cli.errors import CliError, engine_call, problem
 from engine.cli.group import cli
 
 
@@ -19,7 +18,7 @@ def rules():
 
 @rules.command("list")
 @DATE
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@format_option()
 @click.pass_context
 def rules_list(ctx, date, fmt):
     """Liste les règles (toutes, ou celles en vigueur à --date) avec leurs références."""
@@ -32,27 +31,33 @@ def rules_list(ctx, date, fmt):
                 "valid_until": r.valid_until.isoformat() if r.valid_until else None,
                 "references": [kb.references[x].public_dict() for x in r.references], "file": r.file}
                for r in selected]
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo_json(out)
         return
+    from engine.fmt import date_fr
+
     for r in selected:
-        until = f" au {r.valid_until.isoformat()}" if r.valid_until else ""
+        until = f" au {date_fr(r.valid_until)}" if r.valid_until else ""
         refs = "; ".join(kb.references[x].cite() + ("" if kb.references[x].verified else " [non vérifié]")
                          for x in r.references)
-        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {r.valid_from.isoformat()}{until} — {refs}")
+        click.echo(f"{r.id}\n  {r.label}\n  en vigueur du {date_fr(r.valid_from)}{until} — {refs}")
     click.echo(f"{len(selected)} règle(s)")
 
 
 @rules.command("check")
+@format_option()
 @click.pass_context
-def rules_check(ctx):
-    """Vérifie les règles : schéma, références, paramètres, couverture des dates."""
+def rules_check(ctx, fmt):
+    """Vérifie les règles : schéma, références, paramètres, couverture des dates (code 4 si invalides)."""
     from engine.reasoning.rules_check import check_all
 
     problems = engine_call(check_all, ctx.parent.obj["rulesets"])
     if problems:
-        for p in problems:
-            click.echo(f"- {p}", err=True)
-        raise Refused(f"{len(problems)} problème(s) dans les règles")
+        raise CliError("regles_invalides", f"{len(problems)} problème(s) dans les règles",
+                       [problem(None, "regles_invalides", str(p)) for p in problems],
+                       details=[f"- {p}" for p in problems])
+    if fmt == "json":
+        echo_json({"valide": True})
+        return
     click.echo("Règles valides : schéma, références, paramètres et couverture des dates vérifiés.")
 
 
@@ -63,17 +68,26 @@ def templates():
 
 @templates.command("check")
 @click.argument("folder", metavar="DOSSIER", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@format_option()
 @click.pass_context
-def templates_check(ctx, folder):
-    """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER."""
+def templates_check(ctx, folder, fmt):
+    """Signale les variables non fournies par le contexte et les blocs requis absents des modèles de DOSSIER.
+
+    Code 4 si un modèle est à corriger.
+    """
     from engine.documents.templates_check import check_templates
 
     results = engine_call(check_templates, folder, ctx.parent.obj["rulesets"])
-    count = 0
+    count = sum(len(problems) for problems in results.values())
+    if fmt == "json":
+        found = [problem(name, "modeles_invalides", p.message) for name, problems in results.items() for p in problems]
+        if count:
+            raise CliError("modeles_invalides", f"{count} problème(s) dans les modèles de {folder}", found)
+        echo_json({"valide": True, "modeles": sorted(results)})
+        return
     for name, problems in results.items():
         click.echo(f"{name} : {'à corriger' if problems else 'conforme'}")
         for p in problems:
             click.echo(f"  - {p.message}")
-        count += len(problems)
     if count:
-        raise Refused(f"{count} problème(s) dans les modèles de {folder}")
+        raise CliError("modeles_invalides", f"{count} problème(s) dans les modèles de {folder}")

@@ -13,6 +13,7 @@ from engine import fmt
 from engine.law.knowledge import KnowledgeBase
 from engine.law.references import cite_all, cite_dict
 from engine.reasoning.decision import Decision
+from engine.reasoning.explain import conclusions
 
 _FIELD_LABELS = {
     "title": "Intitulé", "buyer_name": "Acheteur", "reference": "Référence", "segment": "Segment",
@@ -111,6 +112,14 @@ def _hours(decision: Decision) -> dict | None:
     return {"formule": fmt.cap(h.formula) + ".", "lignes": lines}
 
 
+def _parameter(kb: KnowledgeBase, name: str, value) -> str:
+    """A dated value as a reader knows it: its description and its value in its unit (never its identifier)."""
+    if name not in kb.params:
+        return str(value)
+    param = kb.params.get(name)
+    return f"{fmt.lower_first(param.description)} : {fmt.by_unit(value, param.unit)}"
+
+
 def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
     """Every point the legal notes mark UNVERIFIED that this decision relies on."""
     out: list[str] = []
@@ -120,7 +129,7 @@ def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
                 out.append(f"Référence non vérifiée : {cite_dict(r)} — {r['title']} (règle {step.rule})")
         for p in step.parameters:
             if not p.verified:
-                out.append(f"Valeur non vérifiée : {p.name} = {p.value} (règle {step.rule})")
+                out.append(f"Valeur non vérifiée : {_parameter(kb, p.name, p.value)} (règle {step.rule})")
     h = decision.hours
     if h is not None:
         for key, source in sorted(h.sources.items()):
@@ -132,8 +141,18 @@ def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
         refs = [kb.references[r] for r in pen.references]
         if not all(r.verified for r in refs):
             out.append(f"Valeur non vérifiée : la pénalité indicative de {fmt.euros(pen.value)} par heure proposée dans "
-                       "la clause (pratique.penalite_par_heure) ; le montant est à fixer par l'acheteur")
+                       "la clause ; le montant est à fixer par l'acheteur")
     return list(dict.fromkeys(out))
+
+
+def _established(step, kb: KnowledgeBase, decision: Decision) -> list[str]:
+    """What a rule established, in words (its internal markers, « bloc:… », never reach the reader)."""
+    words = conclusions(step, kb, decision)
+    if "obligation" in step.asserted:
+        words.append("fixe une obligation")
+    if any(token.startswith("bloc:") for token in step.asserted):
+        words.append("complète la rédaction de la clause")
+    return words
 
 
 def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
@@ -152,7 +171,7 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
         label = step.label + ("" if not step.scope.startswith("lot ") else f" ({step.scope})")
         steps.append({"n": str(i), "libelle": label, "id": step.rule,
                       "fondement": cite_all(step.references) or "—",
-                      "faits": ", ".join(step.asserted) or "—"})
+                      "faits": " ; ".join(_established(step, kb, decision)) or "—"})
     references = []
     for r in decision.references:
         tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"

@@ -18,6 +18,7 @@ from engine.documents.word.jinja_cache import shared_env
 from engine.documents.word.prepared import PreparedTemplate, keep_docxtpl_escapes
 from engine.errors import DocumentError
 from engine.law.knowledge import knowledge
+from engine.os_messages import os_reason
 from engine.reasoning.decision import Decision
 from engine.resources import templates_dir
 
@@ -55,7 +56,7 @@ def prepared(path: Path) -> PreparedTemplate:
     except FileNotFoundError:
         raise DocumentError(path.name, f"modèle introuvable dans {path.parent}") from None
     except OSError as exc:
-        raise DocumentError(path.name, f"modèle illisible : {exc.strerror or exc}") from None
+        raise DocumentError(path.name, f"modèle illisible : {os_reason(exc)}") from None
     signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     cached = _TEMPLATES.get(path)
     if cached is not None and cached[0] == signature:
@@ -67,7 +68,7 @@ def prepared(path: Path) -> PreparedTemplate:
         try:
             prepared = PreparedTemplate(path.read_bytes(), shared_env(jinja_env))
         except OSError as exc:
-            raise DocumentError(path.name, f"modèle illisible : {exc.strerror or exc}") from None
+            raise DocumentError(path.name, f"modèle illisible : {os_reason(exc)}") from None
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
             raise DocumentError(path.name, "ce fichier n'est pas un document Word .docx lisible "
                                 f"({exc.__class__.__name__} : {exc})") from None

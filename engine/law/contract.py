@@ -67,6 +67,7 @@ class Wordings(_Section):
     date_overrides_option: str
     practice_hours: str
     practice_hours_unverified: str
+    practice_hours_none_verified: str
     unverified_reference: str
     unverified_value: str
     no_rule_admits_mode: str

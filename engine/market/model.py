@@ -116,16 +116,20 @@ class Insertion(_Strict):
 class Derogation(_Strict):
     """A recorded departure from the mandatory social execution condition, with its written reasons."""
 
-    reason: DerogationReason
-    justification: Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_justification)]
+    reason: DerogationReason = Field(description="Motif de la dérogation à la condition sociale obligatoire")
+    justification: Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_justification)] = Field(
+        description="Justification écrite de la dérogation (au moins 20 caractères), reproduite dans le document")
 
 
 class Weights(_Strict):
     """Award-criteria weights in percent; missing ones stay blanks for the buyer."""
 
-    price: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    environment: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
-    insertion: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    price: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False,
+                                description="Pondération du critère du prix, en %")
+    environment: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False,
+                                      description="Pondération du critère environnemental, en %")
+    insertion: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False,
+                                    description="Pondération du critère d'insertion, en %")
 
     @model_validator(mode="after")
     def _sum(self):
@@ -136,21 +140,22 @@ class Weights(_Strict):
 
 
 class Facilitator(_Strict):
-    name: Text | None = None
-    contact: Text | None = None
+    name: Text | None = Field(default=None, description="Nom du facilitateur de la clause d'insertion")
+    contact: Text | None = Field(default=None, description="Coordonnées du facilitateur")
 
 
 class Lot(_Strict):
     """One lot: thresholds are assessed on the whole market, clauses lot by lot."""
 
-    number: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")]
-    title: Text | None = None
-    amount: Amount
-    segment: Segment | None = None
-    cpv: Cpv | None = None
-    mode: Mode | None = None
-    reserved_for: Reservation | None = None
-    insertion: Insertion | None = None
+    number: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")] = Field(
+        description="Numéro du lot (lettres, chiffres, « . », « _ », « - »)")
+    title: Text | None = Field(default=None, description="Intitulé du lot")
+    amount: Amount = Field(description="Valeur estimée HT du lot")
+    segment: Segment | None = Field(default=None, description="Segment d'achat du lot (à défaut, celui du marché)")
+    cpv: Cpv | None = Field(default=None, description="Code CPV du lot")
+    mode: Mode | None = Field(default=None, description="Mode d'insertion demandé pour le lot")
+    reserved_for: Reservation | None = Field(default=None, description="Réservation du lot")
+    insertion: Insertion | None = Field(default=None, description="Valeurs du calcul des heures propres au lot")
 
 
 class Market(_Strict):
@@ -159,22 +164,26 @@ class Market(_Strict):
     segment: Segment | None = Field(default=None, description="Segment d'achat (déduit du CPV s'il est absent)")
     cpv: Cpv | None = Field(default=None, description="Code CPV, 8 chiffres avec ou sans chiffre de contrôle")
     amount: Amount = Field(description="Valeur estimée HT du contrat entier (tous lots, toutes années, options)")
-    procedure: Procedure
-    buyer_type: BuyerType
-    contract_type: ContractType = "marche"
-    reserved_for: Reservation | None = None
-    mode: Mode | None = None
+    procedure: Procedure = Field(description="Procédure de passation")
+    buyer_type: BuyerType = Field(description="Type d'acheteur")
+    contract_type: ContractType = Field(default="marche", description="Type de contrat")
+    reserved_for: Reservation | None = Field(default=None, description="Réservation du marché (absent : non réservé)")
+    mode: Mode | None = Field(default=None, description="Mode d'insertion demandé (absent : le moteur en recommande un)")
     launch_date: dt.date | None = Field(default=None, description="Date de lancement de la consultation")
-    title: Text | None = None
-    buyer_name: Text | None = None
-    reference: Text | None = None
-    duration_months: int | None = Field(default=None, ge=1, le=1200)
-    insertion: Insertion | None = None
-    derogation: Derogation | None = None
-    weights: Weights | None = None
-    penalty_per_hour: float | None = Field(default=None, gt=0, le=100_000, allow_inf_nan=False)
-    facilitator: Facilitator | None = None
-    lots: list[Lot] | None = Field(default=None, min_length=1, max_length=200)
+    title: Text | None = Field(default=None, description="Objet du marché, repris dans le document")
+    buyer_name: Text | None = Field(default=None, description="Nom de l'acheteur")
+    reference: Text | None = Field(default=None, description="Référence de la consultation")
+    duration_months: int | None = Field(default=None, ge=1, le=1200, description="Durée du marché en mois")
+    insertion: Insertion | None = Field(
+        default=None, description="Valeurs du calcul des heures d'insertion, à la place des valeurs de pratique")
+    derogation: Derogation | None = Field(
+        default=None, description="Dérogation motivée à la condition d'exécution sociale obligatoire")
+    weights: Weights | None = Field(default=None, description="Pondérations des critères d'attribution, en %")
+    penalty_per_hour: float | None = Field(default=None, gt=0, le=100_000, allow_inf_nan=False,
+                                           description="Pénalité en € HT par heure d'insertion non réalisée")
+    facilitator: Facilitator | None = Field(default=None, description="Facilitateur de la clause d'insertion")
+    lots: list[Lot] | None = Field(default=None, min_length=1, max_length=200,
+                                   description="Lots : les seuils s'apprécient sur le tout, les clauses lot par lot")
 
     @field_validator("launch_date")
     @classmethod

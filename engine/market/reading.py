@@ -17,7 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.errors import FieldProblem, InputError, schema_location
+from engine.fmt import plain_number
 from engine.market.model import Market
+from engine.market.suggest import close_match, fields_at, literal_values
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20
@@ -111,7 +113,8 @@ def _scan(obj: Any, limit: int) -> tuple[int, list[FieldProblem]]:
             problems.append(FieldProblem(_path(loc), _unicode_message(node)))
         elif isinstance(node, dict):
             for key in getattr(node, "duplicates", ()):
-                problems.append(FieldProblem(_path((*loc, key)), "clé en double : chaque champ ne doit apparaître qu'une fois"))
+                problems.append(FieldProblem(_path((*loc, key)), "clé en double : chaque champ ne doit apparaître qu'une fois",
+                                             "json_invalide"))
             for key, value in node.items():
                 if isinstance(key, str) and _INVALID_UNICODE.search(key):
                     problems.append(FieldProblem(_path((*loc, key)), "nom de champ : " + _unicode_message(key)))
@@ -143,14 +146,14 @@ _BOMS = (
 def _decode(data: bytes, source: str | None) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
-            raise InputError([FieldProblem("$", f"le fichier est encodé en {name} : enregistrez-le en UTF-8")], source)
+            raise InputError([FieldProblem("$", f"le fichier est encodé en {name} : enregistrez-le en UTF-8", "json_invalide")], source)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             [FieldProblem("$", f"le fichier n'est pas du texte UTF-8 (octet invalide 0x{data[exc.start]:02X}, "
-                               f"ligne {line}, position {exc.start + 1}) : enregistrez-le en UTF-8")],
+                               f"ligne {line}, position {exc.start + 1}) : enregistrez-le en UTF-8", "json_invalide")],
             source,
         ) from None
 
@@ -159,27 +162,27 @@ def load_json(data: bytes | str, source: str | None = None) -> Any:
     """Decode and parse JSON text with clausier's rules; InputError on any problem."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise InputError([FieldProblem("$", f"fichier trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)")], source)
+            raise InputError([FieldProblem("$", f"fichier trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)", "json_invalide")], source)
         text = _decode(data, source)
     else:
         text = data[1:] if data.startswith("\ufeff") else data
         if len(text) > MAX_BYTES:
-            raise InputError([FieldProblem("$", f"texte trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)")], source)
+            raise InputError([FieldProblem("$", f"texte trop volumineux (plus de {MAX_BYTES // 1024 // 1024} Mo)", "json_invalide")], source)
     if not text.strip():
-        raise InputError([FieldProblem("$", "le fichier est vide : un objet JSON est attendu")], source)
+        raise InputError([FieldProblem("$", "le fichier est vide : un objet JSON est attendu", "json_invalide")], source)
     if "\x00" in text:
-        raise InputError([FieldProblem("$", "le fichier contient des octets nuls : ce n'est pas du JSON")], source)
+        raise InputError([FieldProblem("$", "le fichier contient des octets nuls : ce n'est pas du JSON", "json_invalide")], source)
     try:
         obj = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise InputError(
-            [FieldProblem("$", f"JSON mal formé, ligne {exc.lineno}, colonne {exc.colno} : {_json_msg(exc.msg)}")],
+            [FieldProblem("$", f"JSON mal formé, ligne {exc.lineno}, colonne {exc.colno} : {_json_msg(exc.msg)}", "json_invalide")],
             source,
         ) from None
     except RecursionError:
-        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)")], source) from None
+        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)", "json_invalide")], source) from None
     except ValueError as exc:
-        raise InputError([FieldProblem("$", f"JSON refusé : {safe(str(exc))}")], source) from None
+        raise InputError([FieldProblem("$", f"JSON refusé : {safe(str(exc))}", "json_invalide")], source) from None
     _check_tree(obj, source)
     return obj
 
@@ -187,7 +190,7 @@ def load_json(data: bytes | str, source: str | None = None) -> Any:
 def _check_tree(obj: Any, source: str | None) -> None:
     depth, problems = _scan(obj, MAX_DEPTH)
     if depth > MAX_DEPTH:
-        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)")], source)
+        raise InputError([FieldProblem("$", f"JSON trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)", "json_invalide")], source)
     if problems:
         raise InputError(_capped(problems), source)
 
@@ -231,11 +234,11 @@ def parse_market(obj: Market | dict | str | bytes, source: str | None = None) ->
     if not isinstance(obj, dict):
         kind = {list: "une liste", str: "une chaîne", int: "un nombre", float: "un nombre", bool: "un booléen",
                 type(None): "null"}.get(type(obj), "une valeur")
-        raise InputError([FieldProblem("$", f"un objet JSON {{…}} est attendu, pas {kind}")], source)
+        raise InputError([FieldProblem("$", f"un objet JSON {{…}} est attendu, pas {kind}", "json_invalide")], source)
     try:
         text = json.dumps(obj, default=_json_default, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise InputError([FieldProblem("$", f"valeur non représentable en JSON : {safe(str(exc))}")], source) from None
+        raise InputError([FieldProblem("$", f"valeur non représentable en JSON : {safe(str(exc))}", "json_invalide")], source) from None
     try:
         return Market.model_validate_json(text, strict=True)
     except ValidationError as exc:
@@ -256,7 +259,7 @@ def _problems(exc: ValidationError) -> list[FieldProblem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = schema_location(err["loc"])
-        problems.append(FieldProblem(*_describe(err, loc)))
+        problems.append(FieldProblem(*_describe(err, loc), _PROBLEM_CODE.get(err["type"], "valeur_invalide")))
     # one line per field is enough: pydantic may report several unions members for the same place
     seen, unique = set(), []
     for p in problems:
@@ -264,6 +267,20 @@ def _problems(exc: ValidationError) -> list[FieldProblem]:
             seen.add((p.path, p.message))
             unique.append(p)
     return _capped(unique)
+
+
+# pydantic's error types -> stable problem codes (engine.errors.PROBLEM_CODES); others are "valeur_invalide"
+_PROBLEM_CODE = {
+    "missing": "champ_manquant",
+    "extra_forbidden": "champ_inconnu",
+    "literal_error": "valeur_non_admise",
+    **dict.fromkeys(("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float", "string_type",
+                     "bool_type", "dict_type", "model_type", "model_attributes_type", "list_type", "date_type",
+                     "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"), "type_invalide"),
+    **dict.fromkeys(("greater_than", "greater_than_equal", "less_than", "less_than_equal", "string_too_short",
+                     "string_too_long", "too_short", "too_long", "finite_number"), "hors_limites"),
+    "string_pattern_mismatch": "format_invalide",
+}
 
 
 def _describe(err: dict, loc: tuple) -> tuple[str, str]:
@@ -279,10 +296,15 @@ def _describe(err: dict, loc: tuple) -> tuple[str, str]:
     if kind == "missing":
         return path, "champ obligatoire manquant"
     if kind == "extra_forbidden":
-        return path, "champ inconnu : il ne fait pas partie du format (voir « clausier schema »)"
+        guess = close_match(field, fields_at(loc[:-1]))
+        hint = f" ; vouliez-vous dire « {guess} » ?" if guess else " (voir « clausier schema »)"
+        return path, f"champ inconnu : il ne fait pas partie du format{hint}"
     if kind == "literal_error":
-        expected = ctx.get("expected", "").replace("'", "")
-        return path, f"valeur {_shown(err.get('input'))} invalide ; valeurs possibles : {expected}"
+        values = literal_values(ctx.get("expected", ""))
+        given = err.get("input")
+        guess = close_match(given, values) if isinstance(given, str) else None
+        hint = f" (vouliez-vous dire « {guess} » ?)" if guess else ""
+        return path, f"valeur {_shown(given)} invalide{hint} ; valeurs possibles : {', '.join(values)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         word = "un nombre entier" if kind.startswith("int") else "un nombre"
         return path, f"doit être {word} (reçu : {_shown(err.get('input'))})"
@@ -296,7 +318,7 @@ def _describe(err: dict, loc: tuple) -> tuple[str, str]:
             "less_than_equal": "inférieur ou égal à",
         }[kind]
         bound = next(iter(ctx.values()), "")
-        return path, f"doit être {words} {_shown(bound)} (reçu : {_shown(err.get('input'))})"
+        return path, f"doit être {words} {plain_number(bound)} (reçu : {_shown(err.get('input'))})"
     if kind == "string_type":
         return path, "doit être une chaîne de caractères"
     if kind == "string_too_short":
@@ -326,6 +348,8 @@ def _shown(value) -> str:
     """An input value quoted in a message: short, and without characters a terminal would interpret."""
     if isinstance(value, str):
         return f"« {safe(value)} »"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return plain_number(value)
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

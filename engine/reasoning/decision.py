@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.version import DECISION_SCHEMA_VERSION, __version__
+
 
 class Statement(BaseModel):
     """A sentence of the decision (obligation, warning, recommendation) with the rule behind it."""
@@ -110,3 +112,5 @@ class Decision(BaseModel):
     references: list[dict]
     trace: list[TraceStep]
     lots: list[LotDecision] = []
+    clausier_version: str = __version__  # the clausier that decided
+    schema_version: str = DECISION_SCHEMA_VERSION  # the version of this JSON contract (`clausier schema --decision`)

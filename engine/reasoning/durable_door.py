@@ -18,12 +18,37 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import sys
 import threading
 from decimal import Decimal
 from typing import Callable
 
-import durable_rules_engine
-from durable.engine import (
+
+def _load_durable_engine():
+    """durable's C extension, also when durable-rules 2.0.28 was built for Python 3.13 as released.
+
+    That build references `PyEval_CallObject` (removed in 3.13) in its storage callbacks only (store, delete,
+    queue and fetch messages, idle state), which durable calls only when a host registers them: clausier
+    never does (RuleHost below). Binding the extension's symbols lazily lets it load, the missing one never
+    being looked up. Any other import failure is left as it is (see cli.py for the message users get).
+    """
+    try:
+        import durable_rules_engine
+    except ImportError as exc:
+        if "PyEval_CallObject" not in str(exc) or not hasattr(os, "RTLD_LAZY"):
+            raise
+        flags = sys.getdlopenflags()
+        sys.setdlopenflags(os.RTLD_LAZY)
+        try:
+            import durable_rules_engine
+        finally:
+            sys.setdlopenflags(flags)
+    return durable_rules_engine
+
+
+durable_rules_engine = _load_durable_engine()
+from durable.engine import (  # noqa: E402 - after the extension is loaded the way _load_durable_engine does
     Closure,
     Host,
     MessageNotHandledException,

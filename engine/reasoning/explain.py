@@ -14,10 +14,19 @@ _ORIGIN = {
 }
 
 
-def _conclusions(step, kb) -> list[str]:
+def _retained(d: Decision, scope: str) -> str | None:
+    """The mode finally recommended for the market, or for the lot a trace step is about."""
+    if scope == MARKET_SCOPE:
+        return d.recommended_mode
+    return next((lot.recommended_mode for lot in d.lots if f"lot {lot.number}" == scope), None)
+
+
+def conclusions(step, kb, d: Decision) -> list[str]:
     """The step's conclusions in words: facts established, modes admitted or excluded (its statements,
-    obligations and warnings, are listed after it in full)."""
+    obligations and warnings, are listed after it in full). A mode a rule proposes but that another
+    outranks is said to be proposed, so that the steps agree with the final recommendation."""
     voc = kb.vocabulary
+    retained = _retained(d, step.scope)
     words = []
     for token in step.asserted:
         kind, _, value = token.partition(":")
@@ -27,8 +36,10 @@ def _conclusions(step, kb) -> list[str]:
             words.append(f"le mode « {voc.modes[value].libelle} » est admis")
         elif kind == "mode_exclu":
             words.append(f"le mode « {voc.modes[value].libelle} » est exclu")
-        elif kind == "recommande":
+        elif kind == "recommande" and value == retained:
             words.append(f"le mode « {voc.modes[value].libelle} » est recommandé")
+        elif kind == "recommande":
+            words.append(f"le mode « {voc.modes[value].libelle} » est proposé, mais un autre mode lui est préféré")
     return words
 
 
@@ -55,15 +66,16 @@ def _header(d: Decision, kb) -> list[str]:
 def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
     voc = kb.vocabulary
     lines = []
-    if d.mode:
-        how = "demandé" if d.requested_mode else "recommandé"
-        lines.append(f"Mode {how} : {voc.modes[d.mode].libelle} — {'admis' if d.allowed else 'NON ADMIS'}.")
+    if d.mode and d.requested_mode:
+        lines.append(f"Mode demandé : {voc.modes[d.mode].libelle} — {'admis' if d.allowed else 'NON ADMIS'}.")
     lines += [f"  Motif du refus : {r}" for r in d.reasons]
     eligible = ", ".join(voc.modes[x].libelle for x in d.eligible_modes) or "aucun"
     lines.append(f"Modes admis : {eligible}.")
     if d.recommended_mode:
         why = f" {d.recommendation_reason}" if d.recommendation_reason else ""
         lines.append(f"Mode recommandé : {voc.modes[d.recommended_mode].libelle}.{why}")
+        if not d.requested_mode:
+            lines.append("Le document est rédigé dans ce mode ; pour un autre mode admis : --mode.")
     if d.hours:
         h = d.hours
         lines.append(
@@ -73,7 +85,8 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
     for lot in d.lots:
         hours = f", {fmt.number(lot.hours.value)} h" if lot.hours else ""
         state = "admis" if lot.allowed else "non admis"
-        lines.append(f"Lot {lot.number} : {fmt.euros(lot.amount)} HT, {lot.mode or 'aucun mode'} ({state}){hours}.")
+        mode = voc.modes[lot.mode].libelle if lot.mode in voc.modes else "aucun mode"
+        lines.append(f"Lot {lot.number} : {fmt.euros(lot.amount)} HT, {mode} — {state}{hours}.")
     for title, items in (("Obligations", d.obligations), ("Avertissements", d.warnings),
                          ("Recommandations", d.recommendations)):
         if items and statements:
@@ -85,6 +98,17 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
 def _refusing_rules(d: Decision, kb) -> set[str]:
     index = kb.rule_index
     return {s.rule for s in d.trace if s.rule in index and (index[s.rule].then.refuse or index[s.rule].then.exclut)}
+
+
+def refusal(d: Decision, rulesets=None, option: bool = True) -> str:
+    """Why a document cannot be written for the decision's mode, naming the modes by their French labels and,
+    with `option`, how to choose an admitted one (`--mode`)."""
+    modes = knowledge(rulesets).vocabulary.modes
+    label = modes[d.mode].libelle if d.mode in modes else d.mode
+    eligible = ", ".join(modes[m].libelle + (f" (--mode {m})" if option else "") for m in d.eligible_modes) or "aucun"
+    reasons = d.reasons or ["mode non admis"]
+    return (f"le mode « {label} » n'est pas admis pour ce marché :\n  - " + "\n  - ".join(reasons)
+            + f"\nmodes admis : {eligible}")
 
 
 def summary(d: Decision, rulesets=None) -> str:
@@ -110,7 +134,7 @@ def explain(d: Decision, rulesets=None) -> str:
                 for p in step.parameters
             )
             lines.append(f"   Valeurs appliquées : {values}.")
-        words = _conclusions(step, kb)
+        words = conclusions(step, kb, d)
         if words:
             lines.append(f"   Conclusion : {' ; '.join(words)}.")
         for title, items in (("Obligation", d.obligations), ("Avertissement", d.warnings),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine import fmt
 from engine.law.knowledge import KnowledgeBase
 from engine.market.model import Insertion
 from engine.reasoning.decision import HoursComputation
@@ -37,7 +38,7 @@ def compute_hours(
             values[key] = float(pv.value)
             nature = "valeur de pratique" if params.get(name).nature == "pratique" else "valeur légale"
             status = "" if params.is_verified(name, pv) else ", non vérifiée"
-            sources[key] = f"{nature} ({name}{status})"
+            sources[key] = f"{nature} ({fmt.lower_first(params.get(name).description)}{status})"
             used.append(name)
     raw = Decimal(str(amount)) * Decimal(str(values["labour_share"])) * Decimal(str(values["rate"]))
     raw = raw / Decimal(str(values["hourly_cost"]))

@@ -123,9 +123,15 @@ def caveats(kb: KnowledgeBase, epoch: Epoch, out: Outcome, lots: list[Outcome], 
         practice = [n for n in out.hours_params if kb.params.get(n).nature == "pratique"]
         if practice:
             unverified = [n for n in practice if not kb.params.is_verified(n, kb.params.value(n, on))]
-            tail = kb.wording("practice_hours_unverified", parametres=", ".join(unverified)) if unverified else ""
+
+            def named(names):  # parameters by their description: their identifiers are internal
+                return ", ".join(fmt.lower_first(kb.params.get(n).description) for n in names)
+            tail = ""
+            if unverified:
+                tail = (kb.wording("practice_hours_none_verified") if unverified == practice
+                        else kb.wording("practice_hours_unverified", parametres=named(unverified)))
             caveats.append(Statement(
-                text=kb.wording("practice_hours", parametres=", ".join(practice), non_verifiees=tail),
+                text=kb.wording("practice_hours", parametres=named(practice), non_verifiees=tail),
                 rule=kb.names.wordings.practice_hours, references=[], verified=not unverified,
             ))
     return caveats
