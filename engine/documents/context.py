@@ -7,9 +7,20 @@ from __future__ import annotations
 
 from engine import fmt
 from engine.documents.annex import annex_context, short_calc
+from engine.documents.clause_terms import (
+    ccag_context,
+    ccag_notes,
+    content_comments,
+    criterion_article,
+    perimeter,
+    review_notes,
+)
 from engine.documents.context_types import TemplateContext
+from engine.documents.phrasing import basis_forms as _basis_forms
+from engine.documents.phrasing import reference_phrases
+from engine.documents.phrasing import with_prep as _with
 from engine.law.knowledge import KnowledgeBase
-from engine.law.references import CODE_NAMES, cite_all
+from engine.law.references import cite_all
 from engine.reasoning.decision import MARKET_SCOPE, Decision
 
 
@@ -72,53 +83,6 @@ class Trace:
         return self._params[scope]
 
 
-def _with(prep: str, phrase: str) -> str:
-    """« de » / « à » before a phrase, with the French contractions (du, des, au, aux)."""
-    contracted = {"de": {"le ": "du ", "les ": "des "}, "à": {"le ": "au ", "les ": "aux "}}[prep]
-    for article, merged in contracted.items():
-        if phrase.startswith(article):
-            return merged + phrase[len(article):]
-    return f"{prep} {phrase}"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
-
-
-def reference_phrases(refs) -> list[str]:
-    """References as they read in a clause; articles of the same code are grouped
-    (« les articles L2113-13 et R2113-7 du code de la commande publique »)."""
-    groups: dict[str, list[str]] = {}
-    items: list[tuple[str, str]] = []  # ("phrase", text) or ("code", code)
-    for r in refs:
-        if r.phrase_ or r.code not in CODE_NAMES or not r.article or r.article.lower().startswith("annexe"):
-            items.append(("phrase", r.phrase()))
-            continue
-        if r.code not in groups:
-            groups[r.code] = []
-            items.append(("code", r.code))
-        head = r.article.split(" (")[0]
-        if head not in groups[r.code]:
-            groups[r.code].append(head)
-    out = []
-    for kind, value in items:
-        if kind == "phrase":
-            out.append(value)
-        elif len(groups[value]) == 1:
-            out.append(f"l'article {groups[value][0]} {CODE_NAMES[value]}")
-        else:
-            out.append(f"les articles {_join(groups[value])} {CODE_NAMES[value]}")
-    return list(dict.fromkeys(out))
-
-
-def _basis_forms(refs) -> dict[str, str]:
-    phrases = reference_phrases(refs)
-    if not phrases:
-        return {"nu": "", "de": "", "a": ""}
-    return {"nu": _join(phrases), "de": _join([_with("de", p) for p in phrases]),
-            "a": _join([_with("à", p) for p in phrases])}
-
-
 def _bases(trace: Trace, kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     """For each block selected for the market, the binding texts behind it, in three grammatical forms."""
     out = {}
@@ -169,6 +133,8 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "designation": voc.contrats[m["contract_type"]].designation,
         "titulaire": voc.contrats[m["contract_type"]].titulaire,
         "role_acheteur": voc.contrats[m["contract_type"]].acheteur,
+        "piece": voc.contrats[m["contract_type"]].piece,
+        "pieces": voc.contrats[m["contract_type"]].pieces,
     }
     facil = m.get("facilitator") or {}
     penalty = m.get("penalty_per_hour")
@@ -210,19 +176,29 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         },
         "penalite": {
             "montant": fmt.by_unit(penalty, "eur_ht") if penalty else _blank(
-                f"montant en € HT ; valeur indicative de pratique, non vérifiée : {fmt.euros(suggested)}"),
+                f"montant en € HT par heure ; valeur indicative de pratique : {fmt.euros(suggested)}"),
             "suivi": _blank("montant en € HT"),
         },
         "derogation": _derogation(m, voc),
         "reserve": _reservation(trace, kb, reserved_lots),
         "pme": {"part": fmt.percent(pme.value) if pme else _blank("part minimale")},
-        "criteres": _criteria(decision, m, weight, kb),
+        "criteres": {**_criteria(decision, m, weight, kb), "article": criterion_article(decision, kb)},
+        "ccag": ccag_context(decision, kb),
+        "perimetre": {"objet": perimeter(decision, kb)},
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
         "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
         "oeth": {"texte": _block_statement(trace, names.blocks.oeth, decision.recommendations)},
-        "annexe": annex_context(decision, kb) if annex else False,
+        "annexe": _annex(decision, kb) if annex else False,
     }
+
+
+def _annex(decision: Decision, kb: KnowledgeBase) -> dict:
+    out = annex_context(decision, kb)
+    warnings, unverified = review_notes(decision, kb)
+    out["avertissements"] = out["avertissements"] + warnings
+    out["non_verifies"] = list(dict.fromkeys(out["non_verifies"] + unverified))
+    return out
 
 
 def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> dict:
@@ -263,7 +239,7 @@ def _review_help(annex: bool, comments: bool) -> str:
     if comments:
         parts.append("les commentaires en marge donnent la règle et l'article qui fondent chaque paragraphe")
     if annex:
-        parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces du marché")
+        parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces contractuelles")
     return (" " + fmt.cap(" ; ".join(parts)) + ".") if parts else ""
 
 
@@ -363,7 +339,10 @@ def comment_texts(trace: Trace, kb: KnowledgeBase) -> dict[str, str]:
         return " ".join(f"Fondement : {cite_all(s.references, ' (POINT NON VÉRIFIÉ)') or 'pratique'}. "
                         f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
 
-    texts = {block: text(steps) for block, steps in trace.blocks().items()}
+    texts = {**content_comments(kb), **{block: text(steps) for block, steps in trace.blocks().items()}}
+    ccag = kb.names.blocks.ccag
+    if ccag in texts:
+        texts[ccag] += " " + " ".join(ccag_notes(trace.decision, kb))
     lot_steps = [s for lot in trace.decision.lots for s in trace.blocks(f"lot {lot.number}").get(kb.names.blocks.reservation, [])]
     if lot_steps:
         texts["reserve_lots"] = text(list({s.rule: s for s in lot_steps}.values()))

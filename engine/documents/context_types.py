@@ -44,6 +44,8 @@ class Marche(TypedDict):
     designation: str
     titulaire: str
     role_acheteur: str
+    piece: str
+    pieces: str
 
 
 @_strict
@@ -119,6 +121,21 @@ class Criteres(TypedDict):
     intro: str
     entete: str
     lignes: list[LigneCritere]
+    article: str             # where the insertion criterion rests (R2152-7, R3124-4 for a concession)
+
+
+@_strict
+class Ccag(TypedDict):
+    nom: str
+    intitule: str
+    insertion: str
+    contradictoire: str
+    contradictoire_a: str
+
+
+@_strict
+class Perimetre(TypedDict):
+    objet: str
 
 
 @_strict
@@ -182,6 +199,8 @@ class TemplateContext(TypedDict):
     reserve: Reserve
     pme: Pme
     criteres: Criteres
+    ccag: Ccag                   # the CCAG preselected from the segment (practice), with its articles
+    perimetre: Perimetre
     contenus: dict[str, list[str]]  # content lists of contenus.yaml, by name
     achat: Achat
     oeth: Oeth

@@ -62,6 +62,7 @@ class _Labelled(BaseModel):
 
 class _SegmentEntry(_Labelled):
     categorie: str
+    ccag: str  # key of `ccag`: the CCAG a purchase of this segment usually refers to (practice)
     cpv: tuple[str, ...] = ()
 
 
@@ -78,6 +79,15 @@ class _ContractEntry(_Labelled):
     designation: str
     titulaire: str
     acheteur: str
+    piece: str              # the document that receives the execution clause (CCAP, contrat de concession)
+    pieces: str             # the contract documents as a whole
+    article_critere: str    # reference id: where an insertion award criterion rests for this kind of contract
+
+
+class _CcagEntry(_Labelled):
+    intitule: str
+    insertion: str          # reference id of its insertion clause
+    contradictoire: str     # reference id of its contradictory procedure before penalties
 
 
 class _ReservationEntry(_Labelled):
@@ -103,6 +113,7 @@ class Vocabulary(BaseModel):
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]
     faits: dict[str, str]
+    ccag: dict[str, _CcagEntry]
 
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""
@@ -133,4 +144,16 @@ def load_vocabulary(path: Path, root: Path) -> Vocabulary:
         have = set(getattr(voc, section))
         if have != set(values):
             raise RulesetError(shown, section, f"valeurs attendues {sorted(values)}, trouvées {sorted(have)}")
+    for name, seg in voc.segments.items():
+        if seg.ccag not in voc.ccag:
+            raise RulesetError(shown, f"segments.{name}", f"CCAG inconnu '{seg.ccag}' (attendu : {sorted(voc.ccag)})")
     return voc
+
+
+def vocabulary_references(voc: Vocabulary) -> dict[str, str]:
+    """Every reference id the vocabulary cites, with where: checked against references.yaml at load."""
+    out = {f"contrats.{k}.article_critere": c.article_critere for k, c in voc.contrats.items()}
+    for k, c in voc.ccag.items():
+        out[f"ccag.{k}.insertion"] = c.insertion
+        out[f"ccag.{k}.contradictoire"] = c.contradictoire
+    return out
