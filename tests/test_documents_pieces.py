@@ -76,6 +76,12 @@ KINDS = {
                      "buyer_type": "collectivite", "reserved_for": "siae", "mode": "condition_execution",
                      "launch_date": "2026-11-24", "title": "Nettoyage des gymnases"},
     "reserve_ea_esat_critere": dict(_example("services_critere_attribution"), reserved_for="ea_esat"),
+    "lots_modes_mixtes": {
+        "title": "Rénovation de la mairie", "segment": "travaux", "amount": 6_500_000, "procedure": "appel_offres",
+        "buyer_type": "collectivite", "mode": "condition_execution", "launch_date": "2026-11-24",
+        "lots": [{"number": "1", "title": "Gros œuvre", "amount": 6_000_000, "segment": "travaux"},
+                 {"number": "2", "title": "Peinture", "amount": 500_000, "segment": "travaux",
+                  "mode": "critere_attribution"}]},
     "prive_contrat": _example("prive_contrat_fournisseur"),
     "prive_grille": _example("prive_grille_fournisseurs"),
     "prive_achat_direct": _example("prive_achat_direct_esat"),
@@ -257,3 +263,33 @@ def test_a_reserved_market_without_hours_has_no_hours_clause():
                    "Périmètre de l'action"):
         assert absent not in text
     assert "Avis de publicité et règlement de la consultation" in text
+
+
+def test_a_criterion_lot_gets_its_own_consultation_rules_section(rendered):
+    """In an execution-condition document, a lot whose own mode is the criterion gets its article: criteria
+    table, R2152-7, memo, scale; the hours cover the other lots only, pooled across lots; the lot still owes
+    the mandatory social condition above the EU threshold."""
+    _, text = rendered["lots_modes_mixtes"]
+    assert "L'action d'insertion porte sur le lot n° 1 du marché" in text
+    assert "Article 2 – Lot n° 2 (Peinture) : jugement des offres" in text
+    lot_article = text.split("Article 2 – Lot n° 2 (Peinture) : jugement des offres")[1]
+    assert "Performances en matière d'insertion professionnelle des publics en difficulté | 15 %" in lot_article
+    assert "Ce critère, fondé sur l'article R2152-7 du code de la commande publique" in lot_article
+    assert "Chaque candidat au lot n° 2 joint à son offre une note d'insertion" in lot_article
+    assert "pièce contractuelle du lot" in lot_article
+    assert "ce lot comporte néanmoins la condition d'exécution sociale prévue par l'article L2112-2-1" in text
+    assert "sur un lot peuvent être reportées sur un autre lot attribué au même titulaire" in text
+
+
+def test_small_lots_carry_the_under_threshold_note_for_the_reviewer():
+    """A lot under the small-lot threshold: the rules' note reaches the annex and the hours comment, never the
+    bidders' text."""
+    from engine.testing import docx_comments, docx_text
+
+    decision = engine.evaluate(KINDS["lots_modes_mixtes"])
+    data = engine.render(decision)
+    annex = plain(docx_text(data)).split("Annexe – Justification")[1]
+    assert "Lot n° 2 : Ce lot (500 000 € HT) est inférieur à 1 000 000 € HT" in annex
+    hours_comment = next(t for a, t in docx_comments(data) if "Volume d'heures" in a)
+    assert "Lot n° 2 : Ce lot" in plain(hours_comment)
+    assert "Ce lot (500" not in _pieces(decision)

@@ -58,6 +58,12 @@ def perimeter(decision: Decision, kb: KnowledgeBase) -> str:
     return ("le lot n° " if len(with_hours) == 1 else "les lots n° ") + join(with_hours) + f" du {designation}"
 
 
+def lot_notes(decision: Decision) -> list[str]:
+    """The recommendations the rules made lot by lot (a small lot may use the adapted procedure…), for the
+    reviewer: in the annex and the comment on the hours."""
+    return list(dict.fromkeys(f"Lot n° {lot.number} : {r.text}" for lot in decision.lots for r in lot.recommendations))
+
+
 def content_comments(kb: KnowledgeBase) -> dict[str, str]:
     """For each content list of contenus.yaml, the Word comment of a section headed by its marker
     (⟦decompte_heures⟧…): the sources of its wording, unverified ones flagged."""

@@ -12,6 +12,7 @@ from engine.documents.clause_terms import (
     ccag_notes,
     content_comments,
     criterion_article,
+    lot_notes,
     perimeter,
     review_notes,
 )
@@ -83,10 +84,10 @@ class Trace:
         return self._params[scope]
 
 
-def _bases(trace: Trace, kb: KnowledgeBase) -> dict[str, dict[str, str]]:
-    """For each block selected for the market, the binding texts behind it, in three grammatical forms."""
+def _bases(trace: Trace, kb: KnowledgeBase, scope: str = MARKET_SCOPE) -> dict[str, dict[str, str]]:
+    """For each block selected in `scope`, the binding texts behind it, in three grammatical forms."""
     out = {}
-    for block, steps in trace.blocks().items():
+    for block, steps in trace.blocks(scope).items():
         refs = list(dict.fromkeys(kb.references[i] for s in steps for i in kb.rule_index[s.rule].references))
         binding = [r for r in refs if r.binding] or refs
         out[block] = _basis_forms(binding)
@@ -147,6 +148,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     bases = _bases(trace, kb)
     reserved_lots = _reserved_lots(trace, kb)
     pme = _block_parameter(trace, names.blocks.sme_share)
+    lots = _lots(decision, kb, reserved_lots)
     return {
         "doc": {
             "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
@@ -165,7 +167,8 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         },
         "marche": marche,
         "heures": _hours(decision),
-        "lots": _lots(decision, kb, reserved_lots),
+        "lots": lots,
+        "lots_critere": _criterion_lots(trace, m, weight, kb, lots),
         "blocs": {b: b in blocks for b in kb.known_blocks},
         "bases": {b: f["nu"] for b, f in bases.items()},
         "bases_de": {b: f["de"] for b, f in bases.items()},
@@ -196,14 +199,19 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
 def _annex(decision: Decision, kb: KnowledgeBase) -> dict:
     out = annex_context(decision, kb)
     warnings, unverified = review_notes(decision, kb)
-    out["avertissements"] = out["avertissements"] + warnings
+    market_warnings = {w.text for w in decision.warnings}
+    out["avertissements"] = out["avertissements"] + warnings + [
+        f"Lot n° {lot.number} : {w.text}" for lot in decision.lots for w in lot.warnings if w.text not in market_warnings]
+    out["recommandations"] = out["recommandations"] + lot_notes(decision)
     out["non_verifies"] = list(dict.fromkeys(out["non_verifies"] + unverified))
     return out
 
 
-def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> dict:
+def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase, blocks=None, mode=None) -> dict:
+    """The criteria table of the market, or of a lot with its own `blocks` and `mode`."""
     weights = m.get("weights") or {}
-    blocks = set(decision.blocks)
+    blocks = set(decision.blocks if blocks is None else blocks)
+    mode = mode or decision.mode
     names = kb.names
     ranked = names.blocks.ranked_criteria in blocks
 
@@ -213,7 +221,7 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
         return fmt.weight(value) if value is not None else _blank("pondération en %")
 
     insertion = ("Performances en matière d'insertion professionnelle des publics en difficulté", w(weight))
-    if decision.mode == "objet_marche":
+    if mode == "objet_marche":
         rows = [(c, w(None)) for c in kb.contents[names.contents.purpose_criteria].items]
     elif not decision.public:
         rows = [("Performance en matière d'insertion", w(weight))]
@@ -224,7 +232,7 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
         rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
     given = [weights.get(k) for k in ("price", "environment", "insertion")]
     remainder = 100 - sum(v for v in given if v is not None) if all(v is not None for v in given) else None
-    if decision.mode != "objet_marche" and remainder != 0:
+    if mode != "objet_marche" and remainder != 0:
         rows.append((_blank("autre critère, par exemple la valeur technique"),
                      w(remainder) if remainder is not None else w(None)))
     return {
@@ -232,6 +240,21 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
         "entete": "Rang" if ranked else "Pondération",
         "lignes": [{"libelle": a, "poids": b} for a, b in rows],
     }
+
+
+def _criterion_lots(trace: Trace, m: dict, weight: float, kb: KnowledgeBase, lots: list[dict]) -> list[dict]:
+    """The lots whose own mode is the award criterion, in a document of another mode: each gets its section of
+    the consultation rules, with its criteria table, and the basis of the social condition it still owes."""
+    decision = trace.decision
+    if decision.mode == "critere_attribution":
+        return []
+    titles = {lot["numero"]: lot["titre"] for lot in lots}
+    article = criterion_article(decision, kb)
+    reminder = kb.names.blocks.mandatory_reminder
+    return [{"numero": lot.number, "titre": titles[lot.number],
+             "criteres": {**_criteria(decision, m, weight, kb, lot.blocks, lot.mode), "article": article},
+             "condition_obligatoire": _bases(trace, kb, f"lot {lot.number}").get(reminder, {}).get("nu", "")}
+            for lot in decision.lots if lot.mode == "critere_attribution" and lot.allowed]
 
 
 def _review_help(annex: bool, comments: bool) -> str:
@@ -340,6 +363,9 @@ def comment_texts(trace: Trace, kb: KnowledgeBase) -> dict[str, str]:
                         f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
 
     texts = {**content_comments(kb), **{block: text(steps) for block, steps in trace.blocks().items()}}
+    hours = kb.names.blocks.hours
+    if hours in texts and lot_notes(trace.decision):
+        texts[hours] += " " + " ".join(lot_notes(trace.decision))
     ccag = kb.names.blocks.ccag
     if ccag in texts:
         texts[ccag] += " " + " ".join(ccag_notes(trace.decision, kb))

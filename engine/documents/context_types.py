@@ -125,6 +125,14 @@ class Criteres(TypedDict):
 
 
 @_strict
+class LotCritere(TypedDict):
+    numero: str
+    titre: str
+    criteres: Criteres
+    condition_obligatoire: str  # basis of the mandatory social condition the lot still owes, or ""
+
+
+@_strict
 class Ccag(TypedDict):
     nom: str
     intitule: str
@@ -189,6 +197,7 @@ class TemplateContext(TypedDict):
     marche: Marche
     heures: Heures
     lots: list[Lot]
+    lots_critere: list[LotCritere]  # lots whose own mode is the criterion, in a document of another mode
     blocs: dict[str, bool]       # every block the rules may select: selected or not
     bases: dict[str, str]        # legal basis of each selected block, « l'article … »
     bases_de: dict[str, str]     # the same after « de » (« de l'article … »)

@@ -53,6 +53,7 @@ class Blocks(_Section):
     ess_reservation: str
     ccag: str                 # the clause activates the insertion clause of a CCAG 2021
     hours: str                # the clause commits to insertion hours
+    mandatory_reminder: str   # a criterion lot above the EU threshold still owes the social execution condition
 
 
 class Facts(_Section):
