@@ -293,3 +293,28 @@ def test_small_lots_carry_the_under_threshold_note_for_the_reviewer():
     hours_comment = next(t for a, t in docx_comments(data) if "Volume d'heures" in a)
     assert "Lot n° 2 : Ce lot" in plain(hours_comment)
     assert "Ce lot (500" not in _pieces(decision)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("old, new, where", [
+    ("ccag: tic, cpv", "ccag: ccag_inconnu, cpv", "segments.informatique"),
+    ("insertion: ccag_pi_insertion", "insertion: ccag_pi_absente", "ccag.pi.insertion"),
+    ("article_critere: ccp_r3124_4", "article_critere: ccp_r9999", "contrats.concession.article_critere"),
+])
+def test_the_ccag_and_criterion_data_is_checked_when_the_rules_load(tmp_path, old, new, where):
+    """A CCAG or criterion reference the vocabulary names but the catalogue lacks fails the load, naming where."""
+    import shutil
+
+    from engine.errors import RulesetError
+    from engine.law.knowledge import KnowledgeBase
+    from engine.resources import rulesets_dir
+
+    copy = tmp_path / "regles"
+    shutil.copytree(rulesets_dir(), copy)
+    path = copy / "vocabulaire.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as err:
+        KnowledgeBase(copy)
+    assert where in str(err.value) and "vocabulaire.yaml" in str(err.value)
