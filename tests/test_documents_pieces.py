@@ -82,6 +82,12 @@ KINDS = {
         "lots": [{"number": "1", "title": "Gros œuvre", "amount": 6_000_000, "segment": "travaux"},
                  {"number": "2", "title": "Peinture", "amount": 500_000, "segment": "travaux",
                   "mode": "critere_attribution"}]},
+    "critere_lot_condition": {
+        "buyer_name": "Préfecture", "title": "Nettoyage des bâtiments", "segment": "proprete", "amount": 500_000,
+        "procedure": "appel_offres", "buyer_type": "etat", "mode": "critere_attribution", "launch_date": "2026-10-05",
+        "lots": [{"number": "1", "title": "Bâtiment A", "amount": 300_000, "segment": "proprete"},
+                 {"number": "2", "title": "Bâtiment B", "amount": 200_000, "segment": "proprete",
+                  "mode": "condition_execution"}]},
     "prive_contrat": _example("prive_contrat_fournisseur"),
     "prive_grille": _example("prive_grille_fournisseurs"),
     "prive_achat_direct": _example("prive_achat_direct_esat"),
@@ -318,3 +324,18 @@ def test_the_ccag_and_criterion_data_is_checked_when_the_rules_load(tmp_path, ol
     with pytest.raises(RulesetError) as err:
         KnowledgeBase(copy)
     assert where in str(err.value) and "vocabulaire.yaml" in str(err.value)
+
+
+def test_an_execution_condition_lot_gets_its_clause_in_a_criterion_document(rendered):
+    """In a criterion document, a lot whose own mode is the execution condition gets its CCAP clause: hours and
+    their computation, publics, counting, proofs to the facilitator, personal data, penalties after the CCAG's
+    contradictory procedure."""
+    decision, text = rendered["critere_lot_condition"]
+    lot = next(lot for lot in decision.lots if lot.number == "2")
+    head = "Lot n° 2 (Bâtiment B) : clause sociale d'insertion professionnelle"
+    assert head in text
+    clause = text.split(head)[1]
+    assert f"au minimum {lot.hours.value} h de travail" in clause and "200 000 € × 80 % × 7 % ÷ 20 €/h" in clause
+    for phrase in ("l'article 16.1 du CCAG-FCS", "Sont comptées comme heures d'insertion", "qu'au facilitateur",
+                   "procédure contradictoire prévue à l'article 14.1.1 du CCAG-FCS", "par heure d'insertion non réalisée"):
+        assert phrase in clause, phrase

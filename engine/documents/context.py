@@ -169,6 +169,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "heures": _hours(decision),
         "lots": lots,
         "lots_critere": _criterion_lots(trace, m, weight, kb, lots),
+        "lots_condition": _condition_lots(decision, kb, lots),
         "blocs": {b: b in blocks for b in kb.known_blocks},
         "bases": {b: f["nu"] for b, f in bases.items()},
         "bases_de": {b: f["de"] for b, f in bases.items()},
@@ -255,6 +256,18 @@ def _criterion_lots(trace: Trace, m: dict, weight: float, kb: KnowledgeBase, lot
              "criteres": {**_criteria(decision, m, weight, kb, lot.blocks, lot.mode), "article": article},
              "condition_obligatoire": _bases(trace, kb, f"lot {lot.number}").get(reminder, {}).get("nu", "")}
             for lot in decision.lots if lot.mode == "critere_attribution" and lot.allowed]
+
+
+def _condition_lots(decision: Decision, kb: KnowledgeBase, lots: list[dict]) -> list[dict]:
+    """The lots whose own mode is the execution condition, in a document of another mode: each gets its clause,
+    with the CCAG name when the rules activate a CCAG for the lot (never for a concession)."""
+    if decision.mode == "condition_execution":
+        return []
+    ccag = ccag_context(decision, kb)["nom"]
+    return [{"numero": ctx["numero"], "titre": ctx["titre"], "heures": ctx["heures"], "calcul": ctx["calcul"],
+             "ccag": ccag if kb.names.blocks.ccag in lot.blocks else ""}
+            for ctx, lot in zip(lots, decision.lots)
+            if lot.mode == "condition_execution" and lot.allowed and lot.hours is not None]
 
 
 def _review_help(annex: bool, comments: bool) -> str:

@@ -133,6 +133,15 @@ class LotCritere(TypedDict):
 
 
 @_strict
+class LotCondition(TypedDict):
+    numero: str
+    titre: str
+    heures: str
+    calcul: str
+    ccag: str               # the CCAG the lot's clause refers to, or "" when the rules activate none
+
+
+@_strict
 class Ccag(TypedDict):
     nom: str
     intitule: str
@@ -198,6 +207,7 @@ class TemplateContext(TypedDict):
     heures: Heures
     lots: list[Lot]
     lots_critere: list[LotCritere]  # lots whose own mode is the criterion, in a document of another mode
+    lots_condition: list[LotCondition]  # lots whose own mode is the execution condition, in another mode's document
     blocs: dict[str, bool]       # every block the rules may select: selected or not
     bases: dict[str, str]        # legal basis of each selected block, « l'article … »
     bases_de: dict[str, str]     # the same after « de » (« de l'article … »)
