@@ -7,6 +7,11 @@ from __future__ import annotations
 from engine.law.references import CODE_NAMES
 
 
+def blank(what: str) -> str:
+    """A text the drafter completes: highlighted in yellow after rendering."""
+    return f"[à compléter : {what}]"
+
+
 def with_prep(prep: str, phrase: str) -> str:
     """« de » / « à » before a phrase, with the French contractions (du, des, au, aux)."""
     contracted = {"de": {"le ": "du ", "les ": "des "}, "à": {"le ": "au ", "les ": "aux "}}[prep]
