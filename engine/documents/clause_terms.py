@@ -85,15 +85,19 @@ def content_unverified(kb: KnowledgeBase, names: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def review_notes(decision: Decision, kb: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """(warnings, unverified points) the annex adds for the terms above: the CCAG chosen, the practice
-    wording of the counting rules and of personal data when the clause has hours."""
+def review_notes(decision: Decision, kb: KnowledgeBase) -> tuple[list[str], list[str], list]:
+    """(warnings, unverified points, references) the annex adds for the terms above: the CCAG chosen and its
+    articles, the practice wording of the counting rules and of personal data when the clause has hours."""
     blocks = set(decision.blocks)
-    warnings, unverified = [], []
+    warnings, unverified, refs = [], [], []
     if kb.names.blocks.ccag in blocks:
         notes = ccag_notes(decision, kb)
         warnings.append(notes[0])
         unverified += notes[1:]
+        entry = _ccag_entry(decision, kb)
+        refs += [kb.names.references.ccag_choice, entry.insertion, entry.contradictoire]
     if kb.names.blocks.hours in blocks:
-        unverified += content_unverified(kb, [kb.names.contents.counting, kb.names.contents.personal_data])
-    return warnings, unverified
+        lists = [kb.names.contents.counting, kb.names.contents.personal_data]
+        unverified += content_unverified(kb, lists)
+        refs += [r for name in lists for r in kb.contents[name].references]
+    return warnings, unverified, [kb.references[r] for r in dict.fromkeys(refs)]

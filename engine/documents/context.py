@@ -6,7 +6,7 @@ Sentences and legal bases come from the decision's trace and the rulesets (`rule
 from __future__ import annotations
 
 from engine import fmt
-from engine.documents.annex import annex_context, short_calc
+from engine.documents.annex import annex_context, reference_line, short_calc
 from engine.documents.clause_terms import (
     ccag_context,
     ccag_notes,
@@ -197,7 +197,10 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
 
 def _annex(decision: Decision, kb: KnowledgeBase) -> dict:
     out = annex_context(decision, kb)
-    warnings, unverified = review_notes(decision, kb)
+    warnings, unverified, refs = review_notes(decision, kb)
+    listed = {(r["code"], r["article"], r["title"]) for r in decision.references}
+    out["references"] = out["references"] + [reference_line(r.public_dict()) for r in refs
+                                             if (r.code, r.article, r.title) not in listed]
     market_warnings = {w.text for w in decision.warnings}
     out["avertissements"] = out["avertissements"] + warnings + [
         f"Lot n° {lot.number} : {w.text}" for lot in decision.lots for w in lot.warnings if w.text not in market_warnings]
