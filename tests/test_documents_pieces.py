@@ -266,7 +266,7 @@ def test_a_reserved_market_without_hours_has_no_hours_clause():
     text = _pieces(decision)
     assert "Article 1 – Marché réservé" in text
     for absent in ("Volume d'heures", "Décompte des heures", "Pénalités", "Données à caractère personnel",
-                   "Périmètre de l'action"):
+                   "Périmètre de l'action", "active la clause d'insertion sociale"):
         assert absent not in text
     assert "Avis de publicité et règlement de la consultation" in text
 
