@@ -303,7 +303,8 @@ def test_small_lots_carry_the_under_threshold_note_for_the_reviewer():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("old, new, where", [
-    ("ccag: tic, cpv", "ccag: ccag_inconnu, cpv", "segments.informatique"),
+    ("segments: [informatique]", "segments: []", "'informatique'"),
+    ("segments: [prestations_intellectuelles]", "segments: [prestations_intellectuelles, travaux]", "'travaux'"),
     ("insertion: ccag_pi_insertion", "insertion: ccag_pi_absente", "ccag.pi.insertion"),
     ("article_critere: ccp_r3124_4", "article_critere: ccp_r9999", "contrats.concession.article_critere"),
 ])

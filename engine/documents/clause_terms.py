@@ -14,7 +14,7 @@ from engine.reasoning.decision import Decision
 
 def _ccag_entry(decision: Decision, kb: KnowledgeBase):
     voc = kb.vocabulary
-    return voc.ccag[voc.segments[decision.segment].ccag]
+    return voc.ccag[voc.ccag_for(decision.segment)]
 
 
 def ccag_context(decision: Decision, kb: KnowledgeBase) -> dict:

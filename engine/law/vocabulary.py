@@ -62,7 +62,6 @@ class _Labelled(BaseModel):
 
 class _SegmentEntry(_Labelled):
     categorie: str
-    ccag: str  # key of `ccag`: the CCAG a purchase of this segment usually refers to (practice)
     cpv: tuple[str, ...] = ()
 
 
@@ -88,6 +87,7 @@ class _CcagEntry(_Labelled):
     intitule: str
     insertion: str          # reference id of its insertion clause
     contradictoire: str     # reference id of its contradictory procedure before penalties
+    segments: tuple[str, ...] = ()  # segments whose purchases usually refer to it (practice)
 
 
 class _ReservationEntry(_Labelled):
@@ -114,6 +114,10 @@ class Vocabulary(BaseModel):
     derogations: dict[str, _Labelled]
     faits: dict[str, str]
     ccag: dict[str, _CcagEntry]
+
+    def ccag_for(self, segment: str) -> str:
+        """The key of the CCAG a purchase of `segment` usually refers to (checked at load: exactly one)."""
+        return next(name for name, entry in self.ccag.items() if segment in entry.segments)
 
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""
@@ -144,9 +148,15 @@ def load_vocabulary(path: Path, root: Path) -> Vocabulary:
         have = set(getattr(voc, section))
         if have != set(values):
             raise RulesetError(shown, section, f"valeurs attendues {sorted(values)}, trouvées {sorted(have)}")
-    for name, seg in voc.segments.items():
-        if seg.ccag not in voc.ccag:
-            raise RulesetError(shown, f"segments.{name}", f"CCAG inconnu '{seg.ccag}' (attendu : {sorted(voc.ccag)})")
+    for name in voc.segments:
+        owners = [key for key, entry in voc.ccag.items() if name in entry.segments]
+        if len(owners) != 1:
+            raise RulesetError(shown, "ccag", f"le segment '{name}' doit figurer dans la liste « segments » d'un "
+                                              f"seul CCAG (trouvé dans : {owners or 'aucun'})")
+    for key, entry in voc.ccag.items():
+        for name in entry.segments:
+            if name not in voc.segments:
+                raise RulesetError(shown, f"ccag.{key}", f"segment inconnu '{name}'")
     return voc
 
 
