@@ -95,17 +95,22 @@ class TestComments:
         decision, data = documents["travaux_condition_execution"]
         comments = docx_comments(data)
         anchors = {anchor.split("\n")[0][:40]: text for anchor, text in comments}
-        assert len(comments) == 7
+        # seven blocks decided by the rules, the CCAG reference, and two sections worded from contenus.yaml
+        assert len(comments) == 10
         objet = next(t for a, t in anchors.items() if a.startswith("1.1 Objet de la clause"))
         assert "CCP, art. L2112-2" in objet and "ccp_l2112_2_lien_objet" in objet
-        penalites = next(t for a, t in anchors.items() if a.startswith("1.7 Pénalités"))
+        penalites = next(t for a, t in anchors.items() if a.startswith("1.11 Pénalités"))
         assert "19.2.4" in penalites
+        ccag = next(t for a, t in anchors.items() if a.startswith("1.2 Référence au CCAG"))
+        assert "CCAG-Travaux" in ccag and "POINT NON VÉRIFIÉ" not in ccag and "Référence non vérifiée" in ccag
+        data_section = next(t for a, t in anchors.items() if a.startswith("1.10 Données à caractère personnel"))
+        assert "délibération n° 2023-005" in data_section and "(POINT NON VÉRIFIÉ)" in data_section
 
     def test_the_comment_spans_the_block_paragraphs(self, documents):
         """The anchor covers the heading and the text of its block, not the heading alone."""
         _, data = documents["travaux_condition_execution"]
-        anchor = next(a for a, _ in docx_comments(data) if a.startswith("1.2"))
-        assert "4" in anchor and "heures de travail" in anchor
+        anchor = next(a for a, _ in docx_comments(data) if a.startswith("1.4"))
+        assert "4 650" in anchor.replace("\u00a0", " ") and "heures de travail" in anchor
 
     def test_unverified_references_are_flagged_in_comments(self, documents):
         """A comment resting on an unverified source says so."""
@@ -170,8 +175,10 @@ class TestContent:
     def test_reserved_lot_wording_cites_the_article_and_the_share(self, documents):
         """The notice wording for a reserved lot names the reservation article and the 50 % share."""
         text = _clause(documents["reserve_siae_lots"][1])
-        assert ("« Lot n° 2 réservé, en application de l'article L2113-13 du code de la commande publique, aux "
-                "structures d'insertion par l'activité économique (SIAE) et aux structures équivalentes. »") in text
+        notice = text.split("Avis de publicité et règlement de la consultation")[1]
+        assert ("Lot n° 2 réservé, en application de l'article L2113-13 du code de la commande publique, aux "
+                "structures d'insertion par l'activité économique (SIAE) et aux structures équivalentes.") in notice
+        assert "justifient de leur qualité" in notice
         assert "au moins 50 % de travailleurs défavorisés" in text
         assert "Conformément à l'article R2113-7 du code de la commande publique" in text
 
@@ -180,7 +187,8 @@ class TestContent:
         market = dict(_example("services_critere_attribution"), reserved_for="ea_esat")
         text = _clause(engine.render(engine.evaluate(market)))
         assert "Le présent marché est réservé, en application de l'article L2113-12 du code de la commande publique" in text
-        assert "« Marché réservé, en application de l'article L2113-12 du code de la commande publique" in text
+        notice = text.split("Avis de publicité et règlement de la consultation")[1]
+        assert "Marché réservé, en application de l'article L2113-12 du code de la commande publique" in notice
         assert "au moins 50 % de travailleurs handicapés" in text
 
     def test_lots_get_their_own_hours(self, documents):

@@ -5,6 +5,10 @@ line per paragraph (`#`, `##`, `###` for title and headings, `-` for list items,
 the header and footer, then every Word comment with the text it is anchored on. The ruleset version
 (whose digest changes with any edit of `rulesets/`) is written `<version>`.
 
+Each example has two snapshots: the whole draft (`…__<example>.txt`: clause, comments, annex) and what the
+bidders read (`…__<example>__sans_annexe.txt`: rendered with `--no-annex --no-comments`, the text pasted into
+the consultation file).
+
 Regenerate after a reviewed change of templates, wording or rules:
 
     python -m pytest tests/test_golden.py --update-golden
@@ -73,16 +77,21 @@ def snapshot(data: bytes, version: str | None = None) -> str:
     return text.replace(version, "<version>") if version else text
 
 
-def _golden_path(path: Path, decision) -> Path:
-    return GOLDEN / f"{template_name(decision).removesuffix('.docx')}__{path.stem}.txt"
+VARIANTS = {"": {}, "__sans_annexe": {"annex": False, "comments": False}}
 
 
+def _golden_path(path: Path, decision, variant: str = "") -> Path:
+    return GOLDEN / f"{template_name(decision).removesuffix('.docx')}__{path.stem}{variant}.txt"
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS), ids=["complet", "sans_annexe"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_document_text_matches_reviewed_snapshot(path, request):
-    """The document generated for each example reads exactly as its reviewed snapshot."""
+def test_document_text_matches_reviewed_snapshot(path, variant, request):
+    """The document generated for each example reads exactly as its reviewed snapshot, with and without the
+    annex and comments."""
     decision = engine.evaluate(json.loads(path.read_text(encoding="utf-8")))
-    got = snapshot(engine.render(decision), decision.ruleset_version)
-    golden = _golden_path(path, decision)
+    got = snapshot(engine.render(decision, **VARIANTS[variant]), decision.ruleset_version)
+    golden = _golden_path(path, decision, variant)
     if request.config.getoption("--update-golden"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(got, encoding="utf-8")
@@ -95,6 +104,7 @@ def test_document_text_matches_reviewed_snapshot(path, request):
 
 def test_every_snapshot_belongs_to_an_example():
     """No stale snapshot is left behind when an example is renamed or removed."""
-    expected = {_golden_path(p, engine.evaluate(json.loads(p.read_text(encoding="utf-8")))).name for p in EXAMPLES}
+    expected = {_golden_path(p, engine.evaluate(json.loads(p.read_text(encoding="utf-8"))), v).name
+                for p in EXAMPLES for v in VARIANTS}
     present = {p.name for p in GOLDEN.glob("*.txt")}
     assert present <= expected, f"instantanés orphelins : {sorted(present - expected)}"

@@ -155,6 +155,14 @@ def _established(step, kb: KnowledgeBase, decision: Decision) -> list[str]:
     return words
 
 
+def reference_line(r: dict) -> str:
+    """A reference (public form) as the annex lists it: citation, title, link, flag if unverified."""
+    tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
+    flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
+    head = cite_dict(r) if not r["article"] else f"{cite_dict(r)} : {r['title']}"
+    return f"{head}{tail}{flag}"
+
+
 def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
     """The `annexe` variable of the template context."""
     voc = kb.vocabulary
@@ -172,12 +180,7 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
         steps.append({"n": str(i), "libelle": label, "id": step.rule,
                       "fondement": cite_all(step.references) or "—",
                       "faits": " ; ".join(_established(step, kb, decision)) or "—"})
-    references = []
-    for r in decision.references:
-        tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
-        flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
-        head = cite_dict(r) if not r["article"] else f"{cite_dict(r)} : {r['title']}"
-        references.append(f"{head}{tail}{flag}")
+    references = [reference_line(r) for r in decision.references]
     return {
         "marche": _market_rows(decision, kb),
         "droit": f"Droit applicable au {fmt.date_fr(decision.launch_date)}, date retenue d'après {_ORIGIN[decision.date_source]}. "

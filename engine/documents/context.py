@@ -6,15 +6,25 @@ Sentences and legal bases come from the decision's trace and the rulesets (`rule
 from __future__ import annotations
 
 from engine import fmt
-from engine.documents.annex import annex_context, short_calc
+from engine.documents.annex import annex_context, reference_line, short_calc
+from engine.documents.clause_terms import (
+    ccag_context,
+    ccag_notes,
+    content_comments,
+    criterion_article,
+    lot_notes,
+    perimeter,
+    review_notes,
+)
 from engine.documents.context_types import TemplateContext
+from engine.documents.criteria import criteria as _criteria
+from engine.documents.phrasing import basis_forms as _basis_forms
+from engine.documents.phrasing import blank as _blank
+from engine.documents.phrasing import reference_phrases
+from engine.documents.phrasing import with_prep as _with
 from engine.law.knowledge import KnowledgeBase
-from engine.law.references import CODE_NAMES, cite_all
+from engine.law.references import cite_all
 from engine.reasoning.decision import MARKET_SCOPE, Decision
-
-
-def _blank(what: str) -> str:
-    return f"[à compléter : {what}]"
 
 
 def in_scope(step, scope: str = MARKET_SCOPE) -> bool:
@@ -72,57 +82,10 @@ class Trace:
         return self._params[scope]
 
 
-def _with(prep: str, phrase: str) -> str:
-    """« de » / « à » before a phrase, with the French contractions (du, des, au, aux)."""
-    contracted = {"de": {"le ": "du ", "les ": "des "}, "à": {"le ": "au ", "les ": "aux "}}[prep]
-    for article, merged in contracted.items():
-        if phrase.startswith(article):
-            return merged + phrase[len(article):]
-    return f"{prep} {phrase}"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
-
-
-def reference_phrases(refs) -> list[str]:
-    """References as they read in a clause; articles of the same code are grouped
-    (« les articles L2113-13 et R2113-7 du code de la commande publique »)."""
-    groups: dict[str, list[str]] = {}
-    items: list[tuple[str, str]] = []  # ("phrase", text) or ("code", code)
-    for r in refs:
-        if r.phrase_ or r.code not in CODE_NAMES or not r.article or r.article.lower().startswith("annexe"):
-            items.append(("phrase", r.phrase()))
-            continue
-        if r.code not in groups:
-            groups[r.code] = []
-            items.append(("code", r.code))
-        head = r.article.split(" (")[0]
-        if head not in groups[r.code]:
-            groups[r.code].append(head)
-    out = []
-    for kind, value in items:
-        if kind == "phrase":
-            out.append(value)
-        elif len(groups[value]) == 1:
-            out.append(f"l'article {groups[value][0]} {CODE_NAMES[value]}")
-        else:
-            out.append(f"les articles {_join(groups[value])} {CODE_NAMES[value]}")
-    return list(dict.fromkeys(out))
-
-
-def _basis_forms(refs) -> dict[str, str]:
-    phrases = reference_phrases(refs)
-    if not phrases:
-        return {"nu": "", "de": "", "a": ""}
-    return {"nu": _join(phrases), "de": _join([_with("de", p) for p in phrases]),
-            "a": _join([_with("à", p) for p in phrases])}
-
-
-def _bases(trace: Trace, kb: KnowledgeBase) -> dict[str, dict[str, str]]:
-    """For each block selected for the market, the binding texts behind it, in three grammatical forms."""
+def _bases(trace: Trace, kb: KnowledgeBase, scope: str = MARKET_SCOPE) -> dict[str, dict[str, str]]:
+    """For each block selected in `scope`, the binding texts behind it, in three grammatical forms."""
     out = {}
-    for block, steps in trace.blocks().items():
+    for block, steps in trace.blocks(scope).items():
         refs = list(dict.fromkeys(kb.references[i] for s in steps for i in kb.rule_index[s.rule].references))
         binding = [r for r in refs if r.binding] or refs
         out[block] = _basis_forms(binding)
@@ -169,6 +132,8 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "designation": voc.contrats[m["contract_type"]].designation,
         "titulaire": voc.contrats[m["contract_type"]].titulaire,
         "role_acheteur": voc.contrats[m["contract_type"]].acheteur,
+        "piece": voc.contrats[m["contract_type"]].piece,
+        "pieces": voc.contrats[m["contract_type"]].pieces,
     }
     facil = m.get("facilitator") or {}
     penalty = m.get("penalty_per_hour")
@@ -181,6 +146,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     bases = _bases(trace, kb)
     reserved_lots = _reserved_lots(trace, kb)
     pme = _block_parameter(trace, names.blocks.sme_share)
+    lots = _lots(decision, kb, reserved_lots)
     return {
         "doc": {
             "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
@@ -199,7 +165,9 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         },
         "marche": marche,
         "heures": _hours(decision),
-        "lots": _lots(decision, kb, reserved_lots),
+        "lots": lots,
+        "lots_critere": _criterion_lots(trace, m, weight, kb, lots),
+        "lots_condition": _condition_lots(decision, kb, lots),
         "blocs": {b: b in blocks for b in kb.known_blocks},
         "bases": {b: f["nu"] for b, f in bases.items()},
         "bases_de": {b: f["de"] for b, f in bases.items()},
@@ -210,52 +178,62 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         },
         "penalite": {
             "montant": fmt.by_unit(penalty, "eur_ht") if penalty else _blank(
-                f"montant en € HT ; valeur indicative de pratique, non vérifiée : {fmt.euros(suggested)}"),
+                f"montant en € HT par heure ; valeur indicative de pratique : {fmt.euros(suggested)}"),
             "suivi": _blank("montant en € HT"),
         },
         "derogation": _derogation(m, voc),
         "reserve": _reservation(trace, kb, reserved_lots),
         "pme": {"part": fmt.percent(pme.value) if pme else _blank("part minimale")},
-        "criteres": _criteria(decision, m, weight, kb),
+        "criteres": {**_criteria(decision, m, weight, kb), "article": criterion_article(decision, kb)},
+        "ccag": ccag_context(decision, kb),
+        "perimetre": {"objet": perimeter(decision, kb)},
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
         "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
         "oeth": {"texte": _block_statement(trace, names.blocks.oeth, decision.recommendations)},
-        "annexe": annex_context(decision, kb) if annex else False,
+        "annexe": _annex(decision, kb) if annex else False,
     }
 
 
-def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> dict:
-    weights = m.get("weights") or {}
-    blocks = set(decision.blocks)
-    names = kb.names
-    ranked = names.blocks.ranked_criteria in blocks
+def _annex(decision: Decision, kb: KnowledgeBase) -> dict:
+    out = annex_context(decision, kb)
+    warnings, unverified, refs = review_notes(decision, kb)
+    listed = {(r["code"], r["article"], r["title"]) for r in decision.references}
+    out["references"] = out["references"] + [reference_line(r.public_dict()) for r in refs
+                                             if (r.code, r.article, r.title) not in listed]
+    market_warnings = {w.text for w in decision.warnings}
+    out["avertissements"] = out["avertissements"] + warnings + [
+        f"Lot n° {lot.number} : {w.text}" for lot in decision.lots for w in lot.warnings if w.text not in market_warnings]
+    out["recommandations"] = out["recommandations"] + lot_notes(decision)
+    out["non_verifies"] = list(dict.fromkeys(out["non_verifies"] + unverified))
+    return out
 
-    def w(value):
-        if ranked:
-            return _blank("rang")
-        return fmt.weight(value) if value is not None else _blank("pondération en %")
 
-    insertion = ("Performances en matière d'insertion professionnelle des publics en difficulté", w(weight))
-    if decision.mode == "objet_marche":
-        rows = [(c, w(None)) for c in kb.contents[names.contents.purpose_criteria].items]
-    elif not decision.public:
-        rows = [("Performance en matière d'insertion", w(weight))]
-    else:
-        rows = [insertion]
-    rows = [("Prix ou coût", w(weights.get("price")))] + rows
-    if names.blocks.environment_line in blocks:
-        rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
-    given = [weights.get(k) for k in ("price", "environment", "insertion")]
-    remainder = 100 - sum(v for v in given if v is not None) if all(v is not None for v in given) else None
-    if decision.mode != "objet_marche" and remainder != 0:
-        rows.append((_blank("autre critère, par exemple la valeur technique"),
-                     w(remainder) if remainder is not None else w(None)))
-    return {
-        "intro": "classés par ordre décroissant d'importance" if ranked else "pondérés comme suit",
-        "entete": "Rang" if ranked else "Pondération",
-        "lignes": [{"libelle": a, "poids": b} for a, b in rows],
-    }
+def _criterion_lots(trace: Trace, m: dict, weight: float, kb: KnowledgeBase, lots: list[dict]) -> list[dict]:
+    """The lots whose own mode is the award criterion, in a document of another mode: each gets its section of
+    the consultation rules, with its criteria table, and the basis of the social condition it still owes."""
+    decision = trace.decision
+    if decision.mode == "critere_attribution":
+        return []
+    titles = {lot["numero"]: lot["titre"] for lot in lots}
+    article = criterion_article(decision, kb)
+    reminder = kb.names.blocks.mandatory_reminder
+    return [{"numero": lot.number, "titre": titles[lot.number],
+             "criteres": {**_criteria(decision, m, weight, kb, lot.blocks, lot.mode), "article": article},
+             "condition_obligatoire": _bases(trace, kb, f"lot {lot.number}").get(reminder, {}).get("nu", "")}
+            for lot in decision.lots if lot.mode == "critere_attribution" and lot.allowed]
+
+
+def _condition_lots(decision: Decision, kb: KnowledgeBase, lots: list[dict]) -> list[dict]:
+    """The lots whose own mode is the execution condition, in a document of another mode: each gets its clause,
+    with the CCAG name when the rules activate a CCAG for the lot (never for a concession)."""
+    if decision.mode == "condition_execution":
+        return []
+    ccag = ccag_context(decision, kb)["nom"]
+    return [{"numero": ctx["numero"], "titre": ctx["titre"], "heures": ctx["heures"], "calcul": ctx["calcul"],
+             "ccag": ccag if kb.names.blocks.ccag in lot.blocks else ""}
+            for ctx, lot in zip(lots, decision.lots)
+            if lot.mode == "condition_execution" and lot.allowed and lot.hours is not None]
 
 
 def _review_help(annex: bool, comments: bool) -> str:
@@ -263,7 +241,7 @@ def _review_help(annex: bool, comments: bool) -> str:
     if comments:
         parts.append("les commentaires en marge donnent la règle et l'article qui fondent chaque paragraphe")
     if annex:
-        parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces du marché")
+        parts.append("l'annexe finale justifie les choix et n'est pas à reprendre dans les pièces contractuelles")
     return (" " + fmt.cap(" ; ".join(parts)) + ".") if parts else ""
 
 
@@ -363,7 +341,13 @@ def comment_texts(trace: Trace, kb: KnowledgeBase) -> dict[str, str]:
         return " ".join(f"Fondement : {cite_all(s.references, ' (POINT NON VÉRIFIÉ)') or 'pratique'}. "
                         f"Règle clausier « {s.label} » ({s.rule})." for s in steps)
 
-    texts = {block: text(steps) for block, steps in trace.blocks().items()}
+    texts = {**content_comments(kb), **{block: text(steps) for block, steps in trace.blocks().items()}}
+    hours = kb.names.blocks.hours
+    if hours in texts and lot_notes(trace.decision):
+        texts[hours] += " " + " ".join(lot_notes(trace.decision))
+    ccag = kb.names.blocks.ccag
+    if ccag in texts:
+        texts[ccag] += " " + " ".join(ccag_notes(trace.decision, kb))
     lot_steps = [s for lot in trace.decision.lots for s in trace.blocks(f"lot {lot.number}").get(kb.names.blocks.reservation, [])]
     if lot_steps:
         texts["reserve_lots"] = text(list({s.rule: s for s in lot_steps}.values()))

@@ -44,6 +44,8 @@ class Marche(TypedDict):
     designation: str
     titulaire: str
     role_acheteur: str
+    piece: str
+    pieces: str
 
 
 @_strict
@@ -119,6 +121,38 @@ class Criteres(TypedDict):
     intro: str
     entete: str
     lignes: list[LigneCritere]
+    article: str             # where the insertion criterion rests (R2152-7, R3124-4 for a concession)
+
+
+@_strict
+class LotCritere(TypedDict):
+    numero: str
+    titre: str
+    criteres: Criteres
+    condition_obligatoire: str  # basis of the mandatory social condition the lot still owes, or ""
+
+
+@_strict
+class LotCondition(TypedDict):
+    numero: str
+    titre: str
+    heures: str
+    calcul: str
+    ccag: str               # the CCAG the lot's clause refers to, or "" when the rules activate none
+
+
+@_strict
+class Ccag(TypedDict):
+    nom: str
+    intitule: str
+    insertion: str
+    contradictoire: str
+    contradictoire_a: str
+
+
+@_strict
+class Perimetre(TypedDict):
+    objet: str
 
 
 @_strict
@@ -172,6 +206,8 @@ class TemplateContext(TypedDict):
     marche: Marche
     heures: Heures
     lots: list[Lot]
+    lots_critere: list[LotCritere]  # lots whose own mode is the criterion, in a document of another mode
+    lots_condition: list[LotCondition]  # lots whose own mode is the execution condition, in another mode's document
     blocs: dict[str, bool]       # every block the rules may select: selected or not
     bases: dict[str, str]        # legal basis of each selected block, « l'article … »
     bases_de: dict[str, str]     # the same after « de » (« de l'article … »)
@@ -182,6 +218,8 @@ class TemplateContext(TypedDict):
     reserve: Reserve
     pme: Pme
     criteres: Criteres
+    ccag: Ccag                   # the CCAG preselected from the segment (practice), with its articles
+    perimetre: Perimetre
     contenus: dict[str, list[str]]  # content lists of contenus.yaml, by name
     achat: Achat
     oeth: Oeth

@@ -135,9 +135,11 @@ def check_template(name: str, data: bytes, context: dict, reference: bytes | Non
             shown = ".".join(p for p in path if p != "[]")
             problems.append(Problem(name, "variable", f"variable « {shown} » non fournie par le contexte"))
     markers = _markers(data)
-    known = set(context.get("blocs", {})) | {"reserve_lots"}
+    # a marker names a block of the rules, the reserved lots' list, or a content list (its sources go to
+    # the section's comment)
+    known = set(context.get("blocs", {})) | {"reserve_lots"} | set(context.get("contenus", {}))
     for block in sorted(markers - known):
-        problems.append(Problem(name, "bloc", f"marqueur ⟦{block}⟧ : bloc inconnu des règles"))
+        problems.append(Problem(name, "bloc", f"marqueur ⟦{block}⟧ : bloc inconnu des règles et des contenus"))
     if reference is not None:
         for block in sorted(_markers(reference) - markers):
             problems.append(Problem(name, "bloc", f"bloc requis absent : ⟦{block}⟧ (présent dans le modèle "

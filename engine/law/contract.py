@@ -51,6 +51,9 @@ class Blocks(_Section):
     environment_line: str
     reservation: str
     ess_reservation: str
+    ccag: str                 # the clause activates the insertion clause of a CCAG 2021
+    hours: str                # the clause commits to insertion hours
+    mandatory_reminder: str   # a criterion lot above the EU threshold still owes the social execution condition
 
 
 class Facts(_Section):
@@ -59,6 +62,14 @@ class Facts(_Section):
 
 class Contents(_Section):
     purpose_criteria: str     # criteria of an insertion-purpose contract (contenus.yaml)
+    counting: str             # what counts as an insertion hour (its sources go to the annex)
+    personal_data: str        # personal data of the clause, a practice model (its sources go to the annex)
+
+
+class References(_Section):
+    """References Python cites itself (in the documents' comments and annex)."""
+
+    ccag_choice: str          # the practice of choosing the CCAG from the purchase
 
 
 class Wordings(_Section):
@@ -82,6 +93,7 @@ class EngineNames(_Section):
     facts: Facts
     contents: Contents
     wordings: Wordings
+    references: References
 
 
 class Wording(BaseModel):
@@ -121,7 +133,8 @@ def parse_names(raw) -> EngineNames:
         raise RulesetError("index.yaml", "engine", _first_error(exc)) from None
 
 
-def check_names(names: EngineNames, *, parameters, segments, blocks, facts, contents, wordings) -> None:
+def check_names(names: EngineNames, *, parameters, segments, blocks, facts, contents, wordings,
+                references) -> None:
     """Every declared name exists in the data it names; the message gives the role and the name."""
 
     def missing(section: str, role: str, name: str, where: str) -> RulesetError:
@@ -140,6 +153,7 @@ def check_names(names: EngineNames, *, parameters, segments, blocks, facts, cont
         ("facts", names.facts, facts, "les faits des règles (then.faits)"),
         ("contents", names.contents, contents, "contenus.yaml"),
         ("wordings", names.wordings, wordings, "formulations.yaml"),
+        ("references", names.references, references, "references.yaml"),
     ):
         for role, name in declared:
             if name not in known:

@@ -23,7 +23,12 @@ from engine.law.contract import (
 from engine.law.parameters import ParameterSet, load_parameters
 from engine.law.references import Reference, _first_error, load_references
 from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
-from engine.law.vocabulary import FIELDS, Vocabulary, load_vocabulary
+from engine.law.vocabulary import (
+    FIELDS,
+    Vocabulary,
+    load_vocabulary,
+    vocabulary_references,
+)
 from engine.law.yamlfile import load_yaml
 from engine.resources import rulesets_dir
 
@@ -75,6 +80,9 @@ class KnowledgeBase:
         self.rules: list[Rule] = load_rules(root / "rules", root)
         self.contents: dict[str, _Content] = _load_contents(root / "contenus.yaml", root, self.references)
         check_rules(self.rules, self.references, self.params, FIELDS)
+        for where, ref in vocabulary_references(self.vocabulary).items():
+            if ref not in self.references:
+                raise RulesetError("vocabulaire.yaml", where, f"référence inconnue '{ref}'")
         for rule in self.rules:
             for fact in rule.then.faits:
                 if fact not in self.vocabulary.faits:
@@ -89,7 +97,7 @@ class KnowledgeBase:
         self.names: EngineNames = parse_names(self.index.engine)
         check_names(self.names, parameters=self.params, segments=self.vocabulary.segments,
                     blocks=self.known_blocks, facts={f for r in self.rules for f in r.then.faits},
-                    contents=self.contents, wordings=self.wordings)
+                    contents=self.contents, wordings=self.wordings, references=self.references)
         self._check_family_overlaps()
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"

@@ -78,6 +78,16 @@ class _ContractEntry(_Labelled):
     designation: str
     titulaire: str
     acheteur: str
+    piece: str              # the document that receives the execution clause (CCAP, contrat de concession)
+    pieces: str             # the contract documents as a whole
+    article_critere: str    # reference id: where an insertion award criterion rests for this kind of contract
+
+
+class _CcagEntry(_Labelled):
+    intitule: str
+    insertion: str          # reference id of its insertion clause
+    contradictoire: str     # reference id of its contradictory procedure before penalties
+    segments: tuple[str, ...] = ()  # segments whose purchases usually refer to it (practice)
 
 
 class _ReservationEntry(_Labelled):
@@ -103,6 +113,11 @@ class Vocabulary(BaseModel):
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]
     faits: dict[str, str]
+    ccag: dict[str, _CcagEntry]
+
+    def ccag_for(self, segment: str) -> str:
+        """The key of the CCAG a purchase of `segment` usually refers to (checked at load: exactly one)."""
+        return next(name for name, entry in self.ccag.items() if segment in entry.segments)
 
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""
@@ -133,4 +148,22 @@ def load_vocabulary(path: Path, root: Path) -> Vocabulary:
         have = set(getattr(voc, section))
         if have != set(values):
             raise RulesetError(shown, section, f"valeurs attendues {sorted(values)}, trouvées {sorted(have)}")
+    for name in voc.segments:
+        owners = [key for key, entry in voc.ccag.items() if name in entry.segments]
+        if len(owners) != 1:
+            raise RulesetError(shown, "ccag", f"le segment '{name}' doit figurer dans la liste « segments » d'un "
+                                              f"seul CCAG (trouvé dans : {owners or 'aucun'})")
+    for key, entry in voc.ccag.items():
+        for name in entry.segments:
+            if name not in voc.segments:
+                raise RulesetError(shown, f"ccag.{key}", f"segment inconnu '{name}'")
     return voc
+
+
+def vocabulary_references(voc: Vocabulary) -> dict[str, str]:
+    """Every reference id the vocabulary cites, with where: checked against references.yaml at load."""
+    out = {f"contrats.{k}.article_critere": c.article_critere for k, c in voc.contrats.items()}
+    for k, c in voc.ccag.items():
+        out[f"ccag.{k}.insertion"] = c.insertion
+        out[f"ccag.{k}.contradictoire"] = c.contradictoire
+    return out
