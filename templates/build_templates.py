@@ -367,6 +367,8 @@ def public_condition_execution() -> Doc:
     preamble(doc, "Clause sociale d'insertion – condition d'exécution",
              "article du cahier des clauses administratives particulières (CCAP)")
     doc.h1("Article ⟦#⟧ – Clause sociale d'insertion professionnelle")
+    # a reserved contract gets no hours clause by default (its operators already employ the public)
+    doc.tag("{%p if blocs.objet_clause %}")
     doc.h2("Objet de la clause", "objet_clause")
     doc.p("En application {{ bases_de.objet_clause }}, le {{ marche.titulaire }} s'engage à réaliser, à l'occasion de "
           "l'exécution du présent {{ marche.designation }}, une action d'insertion permettant l'accès ou le retour à "
@@ -406,6 +408,7 @@ def public_condition_execution() -> Doc:
           "en demeure restée sans effet, à une pénalité de {{ penalite.suivi }} par état manquant.")
     doc.tag("{%p if blocs.ccag %}")
     doc.p("Ces pénalités s'appliquent dans les conditions du CCAG auquel le marché fait référence.")
+    doc.tag("{%p endif %}")
     doc.tag("{%p endif %}")
     derogation(doc)
     reserve(doc)
@@ -520,6 +523,8 @@ def prive_condition_execution() -> Doc:
     preamble(doc, "Clause d'insertion – contrat fournisseur",
              "article des conditions particulières du contrat conclu avec le fournisseur")
     doc.h1("Article ⟦#⟧ – Engagement d'insertion du fournisseur")
+    # suppliers already employing the public (consultation limited to inclusive structures): no hours clause
+    doc.tag("{%p if blocs.heures %}")
     doc.h2("Objet de l'engagement", "objet_clause")
     doc.p("Le fournisseur s'engage à réaliser, à l'occasion de l'exécution du présent contrat, une action "
           "d'insertion permettant l'accès ou le retour à l'emploi de personnes rencontrant des difficultés "
@@ -547,6 +552,7 @@ def prive_condition_execution() -> Doc:
           "peut appliquer une pénalité de {{ penalite.montant }} par heure d'insertion non réalisée. Cette "
           "pénalité reste proportionnée au manquement constaté ; elle n'est pas due lorsque le manquement "
           "résulte d'une cause que le fournisseur ne pouvait maîtriser et qu'il a signalée sans délai.")
+    doc.tag("{%p endif %}")
     doc.tag("{%p if blocs.oeth %}")
     oeth(doc)
     doc.tag("{%p endif %}")

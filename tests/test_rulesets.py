@@ -109,8 +109,8 @@ class TestBrokenRulesets:
         copy = self._copy(tmp_path)
         path = copy / "rules" / "ccp_seuils.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace(
-            "buyer_type: [collectivite, etablissement_public], categorie_marche: [fournitures, services]",
-            "buyer_type: [collectivte, etablissement_public], categorie_marche: [fournitures, services]", 1),
+            "buyer_type: [collectivite, etablissement_public, pouvoir_adjudicateur_prive], categorie_marche: [fournitures, services]",
+            "buyer_type: [collectivte, etablissement_public, pouvoir_adjudicateur_prive], categorie_marche: [fournitures, services]", 1),
             encoding="utf-8")
         with pytest.raises(RulesetError) as err:
             KnowledgeBase(copy)

@@ -11,15 +11,17 @@ from pathlib import Path
 from engine.batch.items import BatchInputError, Item, read_text
 
 # CSV columns: the market's fields, nested ones with a dot; how each cell is read.
-_NUMBER = ("amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
+_NUMBER = ("amount", "framework_amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
            "weights.insertion")
 _FRACTION = ("insertion.rate", "insertion.labour_share")  # "5 %" is 0.05
 _INTEGER = ("duration_months", "insertion.hours")
+_BOOLEAN = {"oui": True, "non": False, "true": True, "false": False, "vrai": True, "faux": False, "1": True, "0": False}
 CSV_COLUMNS = ("segment", "cpv", "amount", "procedure", "buyer_type", "contract_type", "reserved_for", "mode",
                "launch_date", "title", "buyer_name", "reference", "duration_months", "penalty_per_hour",
                "insertion.rate", "insertion.labour_share", "insertion.hourly_cost", "insertion.hours",
                "derogation.reason", "derogation.justification", "weights.price", "weights.environment",
-               "weights.insertion", "facilitator.name", "facilitator.contact")
+               "weights.insertion", "facilitator.name", "facilitator.contact", "framework_amount",
+               "reserved_keep_clause")
 
 
 def read_csv(path: Path) -> list[Item]:
@@ -86,6 +88,8 @@ def csv_market(cells: dict[str | None, str]) -> dict:
             value = int(value) if isinstance(value, float) and value.is_integer() else value
         elif column == "launch_date":
             value = _date(text)
+        elif column == "reserved_keep_clause":
+            value = _BOOLEAN.get(text.casefold(), text)
         elif column == "cpv":
             value = "0" + text if re.fullmatch(r"\d{7}(-\d)?", text) else text
         else:

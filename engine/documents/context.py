@@ -216,7 +216,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "pme": {"part": fmt.percent(pme.value) if pme else _blank("part minimale")},
         "criteres": _criteria(decision, m, weight, kb),
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
-        "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
+        "achat": {"fournisseur": voc.reservation(m["reserved_for"], decision.launch_date).fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
         "oeth": {"texte": _block_statement(trace, "oeth", decision.recommendations)},
         "annexe": annex_context(decision, kb) if annex else False,
@@ -268,7 +268,10 @@ def _hours(decision: Decision) -> dict:
     h = decision.hours
     if h is None:
         return {"valeur": _blank("nombre d'heures"), "calcul": _blank("calcul")}
-    if "hours" in h.overridden:
+    if h.lots:
+        calc = ("somme des volumes des lots : " + " + ".join(f"{fmt.number(v)} h (lot {n})" for n, v in h.lots.items())
+                + f" = {fmt.number(h.value)} heures")
+    elif "hours" in h.overridden:
         calc = "volume fixé par l'acheteur"
     else:
         calc = (f"{fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} (part de main-d'œuvre) × "
@@ -308,7 +311,7 @@ _NO_RESERVATION = {"beneficiaires": "", "travailleurs": "", "proportion_phrase":
 def _reservation_terms(trace: Trace, kb: KnowledgeBase, reservation: str, scope: str, subject: str) -> dict:
     """What a notice says about a reservation decided in `scope` for `subject` (« Marché », « Lot n° 2 »):
     beneficiaries, article, share. Same keys as _NO_RESERVATION."""
-    entry = kb.vocabulary.reservations[reservation]
+    entry = kb.vocabulary.reservation(reservation, trace.decision.launch_date)
     share = trace.params(scope).get("reserves.proportion_minimale")
     proportion = ""
     if share is not None and entry.travailleurs:

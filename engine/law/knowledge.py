@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from engine.errors import RulesetError
+from engine.law.cpv import CpvNomenclature, load_code_list, load_nomenclature
 from engine.law.parameters import ParameterSet, load_parameters
 from engine.law.references import Reference, _first_error, load_references
 from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
@@ -26,6 +27,9 @@ class _Index(BaseModel):
     version: str
     description: str
     sss_parameter: str
+    ess_reservable_parameter: str
+    insertion_cpv_parameter: str
+    cpv_list: str
     hours_minimum_parameter: str
     criterion_weight_parameter: str
     required_parameters: tuple[str, ...]
@@ -77,6 +81,14 @@ class KnowledgeBase:
         for name in self.engine_parameters():
             if name not in self.params:
                 raise RulesetError("index.yaml", None, f"paramètre inconnu '{name}'")
+        self.cpv: CpvNomenclature = load_nomenclature(root / self.index.cpv_list, root)
+        # CPV lists named by a dated parameter (unit « fichier »), loaded once and checked against the nomenclature
+        self._code_lists: dict[str, frozenset[str]] = {}
+        for param in self.params:
+            if param.unit == "fichier":
+                for v in param.values:
+                    if v.value is not None:
+                        self._code_lists[v.value] = load_code_list(root / v.value, root, self.cpv)
         self.rule_index: dict[str, Rule] = {r.id: r for r in self.rules}
         # every clause block some rule can select (templates may test any of them)
         self.known_blocks: list[str] = sorted({b for r in self.rules for b in r.then.blocs})
@@ -84,14 +96,18 @@ class KnowledgeBase:
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
 
+    def code_list(self, file: str) -> frozenset[str]:
+        """The eight-digit codes of a CPV list file named by a parameter value."""
+        return self._code_lists[file]
+
     def engine_parameters(self) -> tuple[str, ...]:
         """Parameters every evaluation needs: a launch date where one has no value is refused."""
         i = self.index
-        return (i.sss_parameter, i.hours_minimum_parameter, i.criterion_weight_parameter, *i.required_parameters)
+        return (i.sss_parameter, i.ess_reservable_parameter, i.insertion_cpv_parameter, i.hours_minimum_parameter, i.criterion_weight_parameter, *i.required_parameters)
 
     def _digest(self) -> str:
         h = hashlib.sha256()
-        for path in sorted(self.root.rglob("*.yaml")):
+        for path in sorted([*self.root.rglob("*.yaml"), *self.root.rglob("*.csv")]):
             h.update(str(path.relative_to(self.root)).encode())
             h.update(path.read_bytes())
         return h.hexdigest()[:10]

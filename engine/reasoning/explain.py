@@ -66,10 +66,14 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
         lines.append(f"Mode recommandé : {voc.modes[d.recommended_mode].libelle}.{why}")
     if d.hours:
         h = d.hours
-        lines.append(
-            f"Heures d'insertion : {fmt.number(h.value)} h ({fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} "
-            f"× {fmt.percent(h.rate)} ÷ {fmt.euros(h.hourly_cost)}/h)."
-        )
+        if h.lots:
+            parts = " + ".join(f"{fmt.number(v)} h (lot {n})" for n, v in h.lots.items())
+            lines.append(f"Heures d'insertion : {fmt.number(h.value)} h, somme des lots : {parts}.")
+        else:
+            lines.append(
+                f"Heures d'insertion : {fmt.number(h.value)} h ({fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} "
+                f"× {fmt.percent(h.rate)} ÷ {fmt.euros(h.hourly_cost)}/h)."
+            )
     for lot in d.lots:
         hours = f", {fmt.number(lot.hours.value)} h" if lot.hours else ""
         state = "admis" if lot.allowed else "non admis"

@@ -14,6 +14,7 @@ from engine.market.model import Insertion
 from engine.reasoning.decision import HoursComputation
 
 FORMULA = "heures = montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire moyen chargé"
+FORMULA_LOTS = "heures du marché = somme des heures des lots qui comportent une clause en heures, chaque lot étant calculé avec les valeurs de son segment"
 _INPUTS = {
     "labour_share": "pratique.part_main_oeuvre",
     "rate": "pratique.taux_insertion",
@@ -62,4 +63,21 @@ def compute_hours(
             overridden=overridden,
         ),
         used,
+    )
+
+
+def sum_hours(lots: list) -> HoursComputation | None:
+    """The hours of a market in lots: the sum of its lots' hours (`lots`: LotDecision with hours), or None."""
+    if not lots:
+        return None
+    return HoursComputation(
+        value=sum(lot.hours.value for lot in lots),
+        formula=FORMULA_LOTS,
+        amount=float(sum(lot.hours.amount for lot in lots)),
+        labour_share=None,
+        rate=None,
+        hourly_cost=None,
+        sources={},
+        overridden=[],
+        lots={lot.number: lot.hours.value for lot in lots},
     )
