@@ -26,8 +26,10 @@ from engine.cli.group import cli
 @DATE
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Dossier de modèles de l'organisation.")
+@click.option("--require-date", is_flag=True,
+              help="Refuse (en erreur) un marché sans « launch_date » au lieu de lui appliquer --date ou la date du jour.")
 @click.pass_context
-def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
+def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates, require_date):
     """Traite un plan d'achats : un fichier par marché et un résumé (ENTREE : dossier de .json, .jsonl ou .csv).
 
     Un marché en erreur n'arrête pas les autres ; code 1 si au moins un marché a échoué ou n'est pas admis.
@@ -43,7 +45,7 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise InputProblem(f"{outdir} : n'est pas un dossier")
     outdir.mkdir(parents=True, exist_ok=True)
     options = lots.Options(fmt=fmt, force=force, on=date, templates=templates, rulesets=ctx.obj["rulesets"],
-                           freeze_heap=True)
+                           freeze_heap=True, require_date=require_date)
     quiet = quiet or not sys.stderr.isatty()
     bar = contextlib.nullcontext() if quiet else click.progressbar(
         length=len(items), label="Marchés", file=sys.stderr, show_pos=True, show_eta=True)

@@ -86,8 +86,12 @@ def validate(ctx, market, fmt):
     """Vérifie la description du marché sans appliquer les règles."""
     from engine.market.reading import parse_market
 
+    from engine.law.knowledge import knowledge
+    from engine.reasoning.facts import check_cpv
+
     data, source = read_market(market, fmt == "json")
     parsed = engine_call(parse_market, data, source, as_json=fmt == "json")
+    engine_call(lambda: check_cpv(knowledge(ctx.obj["rulesets"]), parsed, source), as_json=fmt == "json")
     if fmt == "json":
         click.echo(json.dumps({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)},
                               ensure_ascii=False, indent=2))

@@ -6,6 +6,7 @@ is reasoning's business (`engine.reasoning.compiled`); this module only loads an
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
@@ -95,6 +96,16 @@ class KnowledgeBase:
         self._check_family_overlaps()
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
+
+    def coverage(self) -> tuple[dt.date, dt.date | None]:
+        """The period the rules cover, from the data: every parameter an evaluation needs has a value from the
+        latest first value to the day before the earliest end (None: no end)."""
+        starts, ends = [], []
+        for name in self.engine_parameters():
+            values = self.params.get(name).values
+            starts.append(min(v.start for v in values if v.value is not None))
+            ends += [v.start for v in values if v.value is None]
+        return max(starts), (min(ends) - dt.timedelta(days=1)) if ends else None
 
     def code_list(self, file: str) -> frozenset[str]:
         """The eight-digit codes of a CPV list file named by a parameter value."""

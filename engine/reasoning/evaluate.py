@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from engine.errors import NoApplicableVersion
 from engine.law.knowledge import KnowledgeBase, knowledge
 from engine.market.model import Market
 from engine.market.reading import parse_market
@@ -51,6 +52,10 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         launch, source = on, "option"
     else:
         launch, source = today(), "aujourd_hui"
+    start, end = kb.coverage()
+    if launch < start or (end is not None and launch > end):
+        raise NoApplicableVersion.outside(launch, (start, end), _DATE_ORIGIN[source] + (
+            " ; l'option --date donnée est ignorée" if source == "launch_date" and on is not None else ""))
     epoch = compiled(kb).epoch(launch)
     voc = kb.vocabulary
 
@@ -121,6 +126,13 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         trace=trace,
         lots=lots,
     )
+
+
+_DATE_ORIGIN = {
+    "launch_date": "date de lancement indiquée dans le marché (« launch_date »)",
+    "option": "date donnée par l'option --date, le marché n'ayant pas de « launch_date »",
+    "aujourd_hui": "date du jour, faute de « launch_date » dans le marché et d'option --date",
+}
 
 
 def _market_hours(out: Outcome, lots: list[LotDecision]):

@@ -109,7 +109,7 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def check_cpv(kb, m) -> None:
+def check_cpv(kb, m, source: str | None = None) -> None:
     """Every CPV code of the market exists in the CPV 2008 nomenclature with its official check digit;
     InputError naming each field otherwise."""
     from engine.errors import FieldProblem, InputError
@@ -117,4 +117,4 @@ def check_cpv(kb, m) -> None:
     fields = [("cpv", m.cpv)] + [(f"lots[{i}].cpv", lot.cpv) for i, lot in enumerate(m.lots or ())]
     problems = [FieldProblem(path, msg) for path, code in fields if code and (msg := kb.cpv.problem(code))]
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, source)

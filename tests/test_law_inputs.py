@@ -1,0 +1,67 @@
+"""Issue 10 inputs: CPV codes checked against the whole CPV 2008 list, dates outside the covered period said
+as a user reads them, batch refusing undated markets on request."""
+
+from __future__ import annotations
+
+import json
+
+from engine.cli import cli
+
+MARKET = {"amount": 100000, "procedure": "appel_offres", "buyer_type": "collectivite", "launch_date": "2026-02-01"}
+
+
+def _run(runner, args, market):
+    return runner.invoke(cli, [*args, "-"], input=json.dumps(market))
+
+
+def test_a_cpv_code_that_does_not_exist_is_refused_with_its_field(runner):
+    result = _run(runner, ["evaluate", "--format", "text"], dict(MARKET, cpv="90910001"))
+    assert result.exit_code == 2
+    assert "cpv : le code CPV « 90910001 » n'existe pas" in result.stderr and not result.stdout
+
+
+def test_a_wrong_check_digit_is_refused_with_the_official_code(runner):
+    result = _run(runner, ["evaluate", "--format", "json"], dict(MARKET, cpv="90910000-8"))
+    assert result.exit_code == 2
+    payload = json.loads(result.stderr)
+    assert payload["problemes"] == [{"champ": "cpv", "message": payload["problemes"][0]["message"]}]
+    assert "« 90910000-9 »" in payload["problemes"][0]["message"]
+
+
+def test_a_lot_cpv_is_checked_and_named_by_its_path(runner):
+    market = dict(MARKET, segment="travaux", lots=[{"number": "1", "amount": 5000, "cpv": "45000000-1"}])
+    result = _run(runner, ["generate", "-o", "out.docx"], market)
+    assert result.exit_code == 2 and "lots[0].cpv" in result.stderr
+
+
+def test_validate_checks_cpv_codes_too(runner):
+    assert _run(runner, ["validate"], dict(MARKET, cpv="90910001")).exit_code == 2
+    assert _run(runner, ["validate"], dict(MARKET, cpv="90910000-9")).exit_code == 0
+
+
+def test_a_date_outside_the_rules_says_the_period_covered_and_where_the_date_came_from(runner):
+    result = _run(runner, ["evaluate", "--format", "text"], dict(MARKET, segment="travaux", launch_date="2028-02-01"))
+    assert result.exit_code == 2
+    assert "du 2022-01-01 au 2027-12-31" in result.stderr and "« launch_date »" in result.stderr
+    assert "paramètre" not in result.stderr and "seuils_ue" not in result.stderr
+    undated = {k: v for k, v in MARKET.items() if k != "launch_date"}
+    result = _run(runner, ["evaluate", "--format", "text", "--date", "2021-05-01"], dict(undated, segment="travaux"))
+    assert result.exit_code == 2 and "option --date" in result.stderr
+
+
+def test_batch_can_refuse_undated_markets(runner, tmp_path):
+    plan = tmp_path / "plan.jsonl"
+    undated = {k: v for k, v in MARKET.items() if k != "launch_date"}
+    plan.write_text(json.dumps(dict(MARKET, segment="travaux")) + "\n" + json.dumps(dict(undated, segment="travaux")) + "\n",
+                    encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(plan), "-o", str(tmp_path / "out"), "--format", "json", "--jobs", "1",
+                                 "--require-date"])
+    assert result.exit_code == 1
+    rows = json.loads((tmp_path / "out" / "_resume.json").read_text(encoding="utf-8"))
+    rows = rows["markets"]
+    assert [r["status"] for r in rows] == ["ecrit", "erreur"]
+    assert "launch_date" in rows[1]["error"] and "--require-date" in rows[1]["error"]
+    # without the option, the undated market gets today's law (or --date): both are written
+    result = runner.invoke(cli, ["batch", str(plan), "-o", str(tmp_path / "out2"), "--format", "json", "--jobs", "1",
+                                 "--date", "2026-06-01"])
+    assert result.exit_code == 0
