@@ -235,9 +235,10 @@ def lots_hours(doc: Doc):
 def derogation(doc: Doc):
     doc.tag("{%p if blocs.derogation %}")
     doc.h2("Dérogation à la condition d'exécution sociale obligatoire", "derogation")
+    # the reasons are recorded in the buyer's file, not in the documents bidders receive (the annex has them)
     doc.p("En application {{ bases_de.derogation }}, l'{{ marche.role_acheteur }} ne prévoit pas de condition d'exécution "
-          "sociale obligatoire au motif que {{ derogation.motif }}.")
-    doc.p("Motifs consignés par l'{{ marche.role_acheteur }} : « {{ derogation.justification }} »")
+          "sociale obligatoire ; les motifs de cette décision sont consignés dans le dossier du "
+          "{{ marche.designation }}.")
     doc.tag("{%p endif %}")
 
 

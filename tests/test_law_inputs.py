@@ -4,6 +4,7 @@ as a user reads them, batch refusing undated markets on request."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from engine.cli import cli
 
@@ -65,3 +66,35 @@ def test_batch_can_refuse_undated_markets(runner, tmp_path):
     result = runner.invoke(cli, ["batch", str(plan), "-o", str(tmp_path / "out2"), "--format", "json", "--jobs", "1",
                                  "--date", "2026-06-01"])
     assert result.exit_code == 0
+
+
+def _text(market: dict) -> str:
+    import engine
+    from engine.testing import docx_text, plain
+
+    return plain(docx_text(engine.render(engine.evaluate(market))))
+
+
+def test_the_esat_name_follows_the_launch_date():
+    """Loi n° 2023-1196 art. 15: « accompagnement » from 2023-12-20, « aide » before (LEGAL-NOTES §17.2)."""
+    market = {"title": "Entretien", "segment": "espaces_verts", "amount": 20000, "procedure": "gre_a_gre",
+              "buyer_type": "entreprise", "mode": "objet_marche", "reserved_for": "ea_esat"}
+    before = _text(dict(market, launch_date="2023-12-19"))
+    after = _text(dict(market, launch_date="2023-12-20"))
+    assert "établissement ou service d'aide par le travail (ESAT)" in before and "accompagnement" not in before
+    assert "établissement ou service d'accompagnement par le travail (ESAT)" in after and "d'aide par le travail" not in after
+
+
+def test_a_market_in_lots_has_one_hours_figure_in_the_decision_the_document_and_the_batch_summary(runner, tmp_path):
+    import engine
+
+    example = json.loads((Path(__file__).parent.parent / "examples" / "reserve_siae_lots.json").read_text(encoding="utf-8"))
+    decision = engine.evaluate(example)
+    assert decision.hours.value == sum(lot.hours.value for lot in decision.lots if lot.hours) == 546
+    assert "Total du marché : 546 heures" in _text(example)
+    plan = tmp_path / "plan.jsonl"
+    plan.write_text(json.dumps(example) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(plan), "-o", str(tmp_path / "out"), "--format", "json", "--jobs", "1"])
+    assert result.exit_code == 0
+    rows = json.loads((tmp_path / "out" / "_resume.json").read_text(encoding="utf-8"))["markets"]
+    assert rows[0]["hours"] == 546

@@ -241,6 +241,8 @@ def _criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase) -> 
     else:
         rows = [insertion]
     rows = [("Prix ou coût", w(weights.get("price")))] + rows
+    if "qualite_service_usagers" in blocks:  # a public service conceded (L3124-5)
+        rows[1:1] = [(c, w(None)) for c in kb.contents["criteres_service_public_concede"].items]
     if "ligne_environnementale" in blocks:
         rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
     given = [weights.get(k) for k in ("price", "environment", "insertion")]
