@@ -98,3 +98,22 @@ def test_a_market_in_lots_has_one_hours_figure_in_the_decision_the_document_and_
     assert result.exit_code == 0
     rows = json.loads((tmp_path / "out" / "_resume.json").read_text(encoding="utf-8"))["markets"]
     assert rows[0]["hours"] == 546
+
+
+def test_code_articles_link_to_legifrance_and_keep_the_page_they_were_read_on():
+    """Issue 10 point 12: codes link to Légifrance (LEGITEXT ids of LEGAL-NOTES §17.8, an article id only where
+    seen); the page where a fact was read stays as `source`; anything else is marked as a source."""
+    from engine.law.knowledge import knowledge
+
+    refs = knowledge().references
+    for ref in refs.values():
+        shown = ref.public_dict()
+        if ref.code in ("CCP", "C. trav.", "Code civil"):
+            assert shown["url_kind"] == "legifrance", ref.id
+            assert ref.url.startswith(("https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT",
+                                       "https://www.legifrance.gouv.fr/codes/id/LEGISCTA",
+                                       "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000042503328")), ref.id
+        elif ref.url:
+            assert shown["url_kind"] == ("legifrance" if "legifrance.gouv.fr" in ref.url else "source"), ref.id
+    assert refs["ccp_l2113_13"].public_dict()["source"] == "https://marche-public.info/marches-reserves-reservation"
+    assert refs["ctrav_l5212_10_1"].url.endswith("LEGIARTI000042503328")

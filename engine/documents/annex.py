@@ -159,7 +159,12 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
                       "faits": ", ".join(step.asserted) or "—"})
     references = []
     for r in decision.references:
-        tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
+        if r.get("url_kind") == "legifrance":
+            tail = f" — Légifrance : {r['url']}" + (f" ; lu sur : {r['source']}" if r["source"] != r["url"] else "")
+        elif r["url"]:
+            tail = f" — page consultée (source, non le texte officiel) : {r['url']}"
+        else:
+            tail = " — (pas de lien)"
         flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
         head = cite_dict(r) if not r["article"] else f"{cite_dict(r)} : {r['title']}"
         references.append(f"{head}{tail}{flag}")
