@@ -291,7 +291,8 @@ def _lots(decision: Decision, kb: KnowledgeBase, reserved_lots: list[dict]) -> l
             "titre": lot.title or _blank("intitulé du lot"),
             "montant": fmt.euros(lot.amount),
             "mode": voc.modes[lot.mode].libelle if lot.mode else "—",
-            "heures": f"{fmt.number(lot.hours.value)} h" if lot.hours else "—",
+            "heures": (f"{fmt.number(lot.hours.value)} h" if lot.hours
+                       else "sans clause d'heures (lot réservé)" if lot.number in reserved else "—"),
             "calcul": short_calc(lot.hours) if lot.hours else "—",
             "reserve": f"réservé aux {reserved[lot.number]['beneficiaires']}" if lot.number in reserved else "",
         }
