@@ -85,6 +85,7 @@ class KnowledgeBase:
         self.cpv: CpvNomenclature = load_nomenclature(root / self.index.cpv_list, root)
         # CPV lists named by a dated parameter (unit « fichier »), loaded once and checked against the nomenclature
         self._code_lists: dict[str, frozenset[str]] = {}
+        self._segments: dict[str, frozenset[str]] = {}
         for param in self.params:
             if param.unit == "fichier":
                 for v in param.values:
@@ -110,6 +111,13 @@ class KnowledgeBase:
     def code_list(self, file: str) -> frozenset[str]:
         """The eight-digit codes of a CPV list file named by a parameter value."""
         return self._code_lists[file]
+
+    def segments_of(self, file: str) -> frozenset[str]:
+        """The segments (by the vocabulary's CPV mapping) that hold at least one code of a list file."""
+        found = self._segments.get(file)
+        if found is None:
+            found = self._segments[file] = frozenset(self.vocabulary.segment_for_cpv(c) for c in self._code_lists[file])
+        return found
 
     def engine_parameters(self) -> tuple[str, ...]:
         """Parameters every evaluation needs: a launch date where one has no value is refused."""

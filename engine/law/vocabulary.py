@@ -47,6 +47,8 @@ FIELDS: dict[str, tuple | None] = {
     "cpv_code": None,  # text for messages only: the code with its check digit, « aucun » without a code
     "cpv_libelle": None,  # text for messages only: its official French label
     "sss": BOOL,
+    # SSS by its CPV code, or (no code given) a segment that holds SSS codes: whether the SSS threshold may apply
+    "sss_possible": BOOL,
     # False for a contract reserved to structures that already employ the clause's public, unless the
     # buyer asks for a clause anyway (vocabulary `clause_par_defaut`, market `reserved_keep_clause`)
     "clause_insertion": BOOL,

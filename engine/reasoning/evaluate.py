@@ -194,6 +194,7 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) 
         voc=kb.vocabulary,
         lists=CpvLists(
             sss=kb.code_list(epoch.values[kb.index.sss_parameter].value),
+            sss_segments=kb.segments_of(epoch.values[kb.index.sss_parameter].value),
             ess=kb.code_list(epoch.values[kb.index.ess_reservable_parameter].value),
             insertion=frozenset(epoch.values[kb.index.insertion_cpv_parameter].value),
             nomenclature=kb.cpv,

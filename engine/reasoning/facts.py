@@ -15,6 +15,7 @@ class CpvLists:
     sss: frozenset[str]
     ess: frozenset[str]
     insertion: frozenset[str]
+    sss_segments: frozenset[str] = frozenset()  # segments holding at least one SSS code
     nomenclature: object = None  # engine.law.cpv.CpvNomenclature: codes with check digit and label
 
     def label_code(self, code8: str) -> str:
@@ -89,6 +90,7 @@ def market_fact(
         "cpv_libelle": lists.label(code) if code else NONE,
         "cpv_contredit_segment": contradiction,
         "sss": sss,
+        "sss_possible": sss or (code is None and segment in lists.sss_segments),
         "clause_insertion": clause,
         "option_clause_reserve": clause_in_reserved,
         "categorie_marche": market["categorie_marche"] if market else category,
