@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from engine.errors import FieldProblem, InputError
+from engine.law.cpv import CpvNomenclature
 from engine.law.vocabulary import NONE, Vocabulary
 
 
@@ -15,15 +17,15 @@ class CpvLists:
     sss: frozenset[str]
     ess: frozenset[str]
     insertion: frozenset[str]
-    sss_segments: frozenset[str] = frozenset()  # segments holding at least one SSS code
-    nomenclature: object = None  # engine.law.cpv.CpvNomenclature: codes with check digit and label
+    sss_segments: frozenset[str]  # segments holding at least one SSS code
+    nomenclature: CpvNomenclature  # codes with their check digit and label, for messages
 
     def label_code(self, code8: str) -> str:
-        entry = self.nomenclature.get(code8) if self.nomenclature else None
+        entry = self.nomenclature.get(code8)
         return entry.code if entry else code8
 
     def label(self, code8: str) -> str:
-        entry = self.nomenclature.get(code8) if self.nomenclature else None
+        entry = self.nomenclature.get(code8)
         return entry.label if entry else NONE
 
 
@@ -34,7 +36,7 @@ def cpv8(code: str | None) -> str | None:
 def market_fact(
     *,
     voc: Vocabulary,
-    lists: "CpvLists",
+    lists: CpvLists,
     buyer_type: str,
     procedure: str,
     contract_type: str,
@@ -112,10 +114,8 @@ def today() -> dt.date:
 
 
 def check_cpv(kb, m, source: str | None = None) -> None:
-    """Every CPV code of the market exists in the CPV 2008 nomenclature with its official check digit;
-    InputError naming each field otherwise."""
-    from engine.errors import FieldProblem, InputError
-
+    """Every CPV code of the market (`kb`: KnowledgeBase, `m`: Market) exists in the CPV 2008 nomenclature
+    with its official check digit; InputError naming each field otherwise."""
     fields = [("cpv", m.cpv)] + [(f"lots[{i}].cpv", lot.cpv) for i, lot in enumerate(m.lots or ())]
     problems = [FieldProblem(path, msg) for path, code in fields if code and (msg := kb.cpv.problem(code))]
     if problems:
