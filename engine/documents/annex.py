@@ -47,7 +47,14 @@ def short_calc(h) -> str:
             f"÷ {fmt.euros(h.hourly_cost)}/h")
 
 
-def _value(key: str, value, voc, on: dt.date) -> str:
+def mode_label(voc, mode: str, public: bool) -> str:
+    """A mode as the buyer knows it: a company's modes are contract clauses, not public procurement routes."""
+    return voc.modes[mode].libelle if public else voc.modes[mode].libelle_prive
+
+
+def _value(key: str, value, voc, on: dt.date, public: bool = True) -> str:
+    if key == "mode":
+        return mode_label(voc, value, public)
     if key == "reserved_for":
         return voc.reservation(value, on).libelle
     if isinstance(value, bool):
@@ -66,7 +73,7 @@ def _value(key: str, value, voc, on: dt.date) -> str:
 def _market_rows(decision: Decision, kb: KnowledgeBase) -> list[dict]:
     voc = kb.vocabulary
     m = decision.market
-    rows = [{"cle": label, "valeur": _value(key, m[key], voc, decision.launch_date)} for key, label in _FIELD_LABELS.items() if key in m]
+    rows = [{"cle": label, "valeur": _value(key, m[key], voc, decision.launch_date, decision.public)} for key, label in _FIELD_LABELS.items() if key in m]
     if "segment" not in m:
         rows.append({"cle": "Segment (déduit du code CPV)", "valeur": voc.segments[decision.segment].libelle})
     for key, (label, subs) in _SUB_LABELS.items():
@@ -145,11 +152,12 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
     voc = kb.vocabulary
     how = ("demandé par l'acheteur" if decision.requested_mode else "recommandé, aucun mode n'étant demandé")
     decision_lines = [
-        f"Mode retenu : {voc.modes[decision.mode].libelle} — {how}",
-        "Modes admis pour ce marché : " + (" ; ".join(voc.modes[x].libelle for x in decision.eligible_modes) or "aucun"),
+        f"Mode retenu : {mode_label(voc, decision.mode, decision.public)} — {how}",
+        "Modes admis pour ce marché : " + (" ; ".join(mode_label(voc, x, decision.public) for x in decision.eligible_modes)
+                                           or "aucun"),
     ]
     if decision.recommended_mode:
-        decision_lines.append(f"Mode recommandé : {voc.modes[decision.recommended_mode].libelle}"
+        decision_lines.append(f"Mode recommandé : {mode_label(voc, decision.recommended_mode, decision.public)}"
                               + (f" — {decision.recommendation_reason}" if decision.recommendation_reason else ""))
     steps = []
     for i, step in enumerate(decision.trace, 1):

@@ -38,7 +38,7 @@ class CpvNomenclature:
         entry = self._entries.get(code[:8])
         if entry is None:
             return (f"le code CPV « {code} » n'existe pas dans la nomenclature CPV 2008 : "
-                    "vérifiez les huit chiffres (liste officielle, règlement (CE) n° 213/2008)")
+                    "vérifiez les huit chiffres")
         if len(code) > 8 and code != entry.code:
             return (f"le chiffre de contrôle du code CPV « {code} » est faux : le code officiel est "
                     f"« {entry.code} » ({entry.label})")

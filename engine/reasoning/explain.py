@@ -57,13 +57,13 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
     lines = []
     if d.mode:
         how = "demandé" if d.requested_mode else "recommandé"
-        lines.append(f"Mode {how} : {voc.modes[d.mode].libelle} — {'admis' if d.allowed else 'NON ADMIS'}.")
+        lines.append(f"Mode {how} : {_mode(voc, d.mode, d.public)} — {'admis' if d.allowed else 'NON ADMIS'}.")
     lines += [f"  Motif du refus : {r}" for r in d.reasons]
-    eligible = ", ".join(voc.modes[x].libelle for x in d.eligible_modes) or "aucun"
+    eligible = ", ".join(_mode(voc, x, d.public) for x in d.eligible_modes) or "aucun"
     lines.append(f"Modes admis : {eligible}.")
     if d.recommended_mode:
         why = f" {d.recommendation_reason}" if d.recommendation_reason else ""
-        lines.append(f"Mode recommandé : {voc.modes[d.recommended_mode].libelle}.{why}")
+        lines.append(f"Mode recommandé : {_mode(voc, d.recommended_mode, d.public)}.{why}")
     if d.hours:
         h = d.hours
         if h.lots:
@@ -128,3 +128,8 @@ def explain(d: Decision, rulesets=None) -> str:
         lines.append("Points à vérifier :")
         lines += [f"  - {c}" for c in caveats]
     return "\n".join(lines)
+
+
+def _mode(voc, mode: str, public: bool) -> str:
+    """A company's modes are contract clauses (libelle_prive), not public procurement routes."""
+    return voc.modes[mode].libelle if public else voc.modes[mode].libelle_prive
