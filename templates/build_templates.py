@@ -388,7 +388,8 @@ def public_condition_execution() -> Doc:
     doc.h2("Volume d'heures d'insertion", "heures")
     lots_hours(doc)
     doc.tag("{%p if blocs.heures_accord_cadre %}")
-    doc.p("Le marché étant un accord-cadre, ce volume est calculé sur son montant maximum : les heures dues "
+    doc.p("Le marché étant un accord-cadre, ce volume est calculé sur la valeur estimée de toutes les commandes "
+          "(son montant maximum s'il est fixé) : les heures dues "
           "sont proportionnelles au montant des commandes effectivement passées.")
     doc.tag("{%p endif %}")
     publics(doc)

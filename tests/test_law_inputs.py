@@ -117,3 +117,18 @@ def test_code_articles_link_to_legifrance_and_keep_the_page_they_were_read_on():
             assert shown["url_kind"] == ("legifrance" if "legifrance.gouv.fr" in ref.url else "source"), ref.id
     assert refs["ccp_l2113_13"].public_dict()["source"] == "https://marche-public.info/marches-reserves-reservation"
     assert refs["ctrav_l5212_10_1"].url.endswith("LEGIARTI000042503328")
+
+
+def test_a_reserved_market_document_holds_the_reservation_and_no_hours_clause():
+    """Issue 10 point 3: L2113-12, -13 and -14 cited, 50 %, proof of status; no hours, penalties by default."""
+    market = {"title": "Nettoyage", "segment": "proprete", "cpv": "90919200-4", "amount": 180000,
+              "procedure": "procedure_adaptee", "buyer_type": "collectivite", "reserved_for": "siae_ea_esat",
+              "mode": "condition_execution", "launch_date": "2026-11-24"}
+    body = _text(market).split("Annexe – Justification")[0]
+    assert "en application des articles L2113-12, L2113-13 et L2113-14 du code de la commande publique" in body
+    assert "au moins 50 % de travailleurs handicapés ou défavorisés" in body and "Chaque candidat justifie" in body
+    assert "Forme de la clause | Marché réservé" in body
+    for absent in ("Volume d'heures", "Pénalités", "heures d'insertion"):
+        assert absent not in body
+    kept = _text(dict(market, reserved_keep_clause=True)).split("Annexe – Justification")[0]
+    assert "Volume d'heures d'insertion" in kept and "Pénalités" in kept

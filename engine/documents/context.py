@@ -181,7 +181,10 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     pme = _block_parameter(trace, "part_pme")
     return {
         "doc": {
-            "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
+            # a reserved contract without an hours clause: the document holds the reservation, not a clause
+            "sous_titre": fmt.cap(kb.vocabulary.reserve_sans_clause if public and "reserve" in blocks
+                                  and "objet_clause" not in blocks and decision.mode == "condition_execution"
+                                  else mode_entry.libelle if public else mode_entry.libelle_prive),
             "date_droit": fmt.date_fr(decision.launch_date),
             "date_origine": {
                 "launch_date": "date de lancement de la consultation",

@@ -124,6 +124,7 @@ class Vocabulary(BaseModel):
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]
     faits: dict[str, str]
+    reserve_sans_clause: str  # what the document holds for a reserved contract without an hours clause
 
     default_segment: str = "autres_services"
 
