@@ -131,13 +131,24 @@ class NoApplicableVersion(EngineError):
 
     code = "date_non_couverte"
 
-    def __init__(self, name: str, on_date, needed_by: str | None = None):
+    def __init__(self, name: str, on_date, needed_by: str | None = None, *, message: str | None = None):
         self.name, self.on_date, self.needed_by = name, on_date, needed_by
         by = f" (requis par la règle « {needed_by} »)" if needed_by else ""
-        super().__init__(
+        super().__init__(message or (
             f"aucune valeur du paramètre « {name} » n'est applicable au {on_date.isoformat()}{by} : "
             "la date de lancement est hors de la période couverte par les règles"
-        )
+        ))
+
+    @classmethod
+    def outside(cls, on_date, covered: tuple, how: str) -> NoApplicableVersion:
+        """A date outside the period the rules cover, said as a user reads it: the date, where it came from
+        (`how`), the period covered (from the data)."""
+        start, end = covered
+        period = (f"du {start.isoformat()} au {end.isoformat()}" if end else f"à partir du {start.isoformat()}")
+        return cls("launch_date", on_date, message=(
+            f"la date retenue ({on_date.isoformat()}, {how}) est hors de la période couverte par les règles "
+            f"({period}, période où toutes les valeurs datées nécessaires sont connues) : indiquez une date "
+            "de lancement dans cette période, ou une version des règles qui couvre cette date"))
 
     field = "launch_date"  # the input field at fault, whatever the parameter
 

@@ -11,7 +11,9 @@ import datetime as dt
 import io
 import random
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.law.yamlfile import load_yaml
 from engine.market.model import BuyerType, ContractType, Procedure, Segment
@@ -19,12 +21,71 @@ from engine.market.model import BuyerType, ContractType, Procedure, Segment
 _OUTPUT_KEYS = ("allowed", "mode", "recommended_mode", "eligible_modes", "category", "segment", "public")
 
 
+class _Outputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    allowed: bool | None = None
+    mode: str | None = None
+    recommended_mode: str | None = None
+    eligible_modes: list[str] | None = None
+    category: str | None = None
+    segment: str | None = None
+    public: bool | None = None
+    hours: int | None = None
+
+
+class _Expected(BaseModel):
+    """What a legal case expects; an unknown key (a misspelt `fired`, `warnings_contain`…) is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    error: str | None = None
+    error_fields: list[str] = []
+    fired: list[str] = []
+    not_fired: list[str] = []
+    outputs: _Outputs | None = None
+    obligations_contain: list[str] = []
+    warnings_contain: list[str] = []
+    recommendations_contain: list[str] = []
+    reasons_contain: list[str] = []
+    texts_absent: list[str] = []
+    references_absent: list[str] = []
+    blocks: list[str] = []
+    no_blocks: list[str] = []
+    lots: dict[str, dict[str, Any]] = {}
+
+    @field_validator("lots")
+    @classmethod
+    def _lot_keys(cls, v):
+        known = {"mode", "allowed", "reasons", "eligible_modes", "recommended_mode", "hours", "segment", "blocks"}
+        for number, body in v.items():
+            unknown = set(body) - known
+            if unknown:
+                raise ValueError(f"lot {number} : clé(s) inconnue(s) {sorted(unknown)} (attendu : {sorted(known)})")
+        return v
+
+
+class _Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    input: dict
+    expected: _Expected
+
+
 def load_cases(path: Path) -> list[dict]:
+    """Read a YAML file of legal cases, refusing any unknown or missing key with the case's name."""
     cases = load_yaml(path) or []
+    if not isinstance(cases, list):
+        raise ValueError(f"{path}: une liste de cas est attendue")
+    names = set()
     for case in cases:
-        missing = {"name", "input", "expected"} - set(case)
-        if missing:
-            raise ValueError(f"{path}: cas « {case.get('name', '?')} » : clés manquantes {sorted(missing)}")
+        name = case.get("name", "?") if isinstance(case, dict) else "?"
+        try:
+            _Case.model_validate(case)
+        except ValidationError as exc:
+            where = "; ".join(".".join(str(x) for x in e["loc"]) + " : " + e["msg"] for e in exc.errors())
+            raise ValueError(f"{path}: cas « {name} » : {where}") from None
+        if name in names:
+            raise ValueError(f"{path}: cas « {name} » : nom déjà utilisé dans ce fichier")
+        names.add(name)
     return cases
 
 
@@ -40,7 +101,9 @@ def check_case(case: dict, rulesets=None) -> list[str]:
         except EngineError as exc:
             if type(exc).__name__ != exp["error"]:
                 return [f"erreur attendue {exp['error']}, obtenue {type(exc).__name__} : {exc}"]
-            return []
+            paths = [p.path for p in getattr(exc, "problems", [])]
+            return [f"champ en erreur attendu : {f} (obtenus : {paths})" for f in exp.get("error_fields", [])
+                    if f not in paths]
         return [f"erreur attendue {exp['error']}, aucune erreur levée"]
     decision = evaluate(case["input"], rulesets=rulesets)
     fired = [s.rule for s in decision.trace]
@@ -71,6 +134,17 @@ def check_case(case: dict, rulesets=None) -> list[str]:
     for needle in exp.get("reasons_contain", []):
         if not any(plain(needle) in plain(r) for r in decision.reasons):
             diffs.append(f"reasons : aucun motif ne contient « {needle} »")
+    every = [s.text for attr in ("obligations", "warnings", "recommendations") for s in getattr(decision, attr)]
+    every += [s.text for lot in decision.lots for attr in ("obligations", "warnings", "recommendations")
+              for s in getattr(lot, attr)] + list(decision.reasons)
+    for needle in exp.get("texts_absent", []):
+        if any(plain(needle) in plain(t) for t in every):
+            diffs.append(f"texte présent à tort : « {needle} »")
+    cited = [r for r in decision.references] + [r for s in decision.trace for r in s.references]
+    for code in exp.get("references_absent", []):
+        found = sorted({f"{r['code']} {r['article']}" for r in cited if r["code"] == code})
+        if found:
+            diffs.append(f"référence citée à tort ({code}) : {', '.join(found)}")
     for block in exp.get("blocks", []):
         if block not in decision.blocks:
             diffs.append(f"bloc attendu absent : {block}")
@@ -139,6 +213,8 @@ def _market(rng: random.Random) -> dict:
         "contract_type": rng.choice(["marche", "accord_cadre"] if private else _CONTRACTS),
         "launch_date": (dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(0, 6 * 365 - 2))).isoformat(),
     }
+    if m["contract_type"] == "marche_subsequent":
+        m["framework_amount"] = round(m["amount"] * rng.choice([1, 3, 10]), 2)
     if reserved := rng.choice(_RESERVATIONS):
         m["reserved_for"] = reserved
     if mode := rng.choice(_MODES):

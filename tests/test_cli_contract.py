@@ -102,11 +102,17 @@ def test_a_bug_exits_5_and_says_how_to_report_it(runner, monkeypatch):
 
 
 def test_refusals_exit_1_and_name_the_modes_by_their_labels(runner, tmp_path):
-    """A refused mode: exit 1; the modes are named as the buyer reads them, with the option to choose one."""
+    """A refused mode: exit 1; the admitted modes are named as the buyer reads them, with the option to choose
+    one; a market refused whatever the mode (here an ESS reservation of works) lists none."""
+    purpose = dict(NOT_ALLOWED, mode="objet_marche", reserved_for=None)
+    result = runner.invoke(cli, ["generate", str(_write(tmp_path, purpose)), "-o", str(tmp_path / "c.docx")])
+    assert result.exit_code == 1
+    assert "n'est pas admis" in result.stderr and "« objet_marche »" not in result.stderr
+    assert "condition d'exécution (clause d'insertion) (--mode condition_execution)" in result.stderr
     result = runner.invoke(cli, ["generate", str(_write(tmp_path, NOT_ALLOWED)), "-o", str(tmp_path / "c.docx")])
     assert result.exit_code == 1
     assert "le mode « condition d'exécution (clause d'insertion) » n'est pas admis" in result.stderr
-    assert "(--mode " in result.stderr and "« condition_execution »" not in result.stderr
+    assert "modes admis : aucun" in result.stderr and "--mode" not in result.stderr
 
 
 def test_readme_and_help_document_every_code():
@@ -222,7 +228,7 @@ class TestMessages:
         market = {"segment": "travaux", "amount": 1e13, "procedure": "appel_offres", "buyer_type": "mairie"}
         err = runner.invoke(cli, ["validate", str(_write(tmp_path, market))]).stderr
         assert "1\u00a0000\u00a0000\u00a0000\u00a0000" in err and "1000000000000.0" not in err and ".0" not in err
-        assert " or " not in err and "etablissement_public, entite_adjudicatrice, entreprise" in err
+        assert " or " not in err and "etablissement_public, entite_adjudicatrice, pouvoir_adjudicateur_prive, entreprise" in err
 
     def test_system_errors_are_french(self, runner, tmp_path, monkeypatch):
         """« Permission denied » becomes « droit d'écriture refusé »."""

@@ -141,7 +141,10 @@ class TestAnnex:
             assert step.rule in annex
         for warning in decision.warnings:
             assert plain(warning.text) in annex
-        assert "Lot n° 2 : 120 000 € × 80 % × 7 % ÷ 20 €/h = 336 heures" in annex
+        # one figure everywhere: the market's hours are its lots' sum; the lot reserved to SIAE has no hours clause
+        assert "Lot n° 1 : 300 000 € × 65 % × 7 % ÷ 25 €/h = 546 heures" in annex
+        assert "Total du marché : 546 heures, somme des lots" in annex and "Lot n° 2 : 120" not in annex
+        assert decision.hours.value == sum(lot.hours.value for lot in decision.lots if lot.hours) == 546
         assert "Points non vérifiés" in annex and "non vérifiée" in annex
         assert "https://" in annex
 
@@ -184,7 +187,7 @@ class TestContent:
 
     def test_a_reserved_market_gives_its_notice_mention(self):
         """A market reserved to EA/ESAT: the clause and the notice cite L2113-12."""
-        market = dict(_example("services_critere_attribution"), reserved_for="ea_esat")
+        market = dict(_example("services_critere_attribution"), reserved_for="ea_esat", reserved_keep_clause=True)
         text = _clause(engine.render(engine.evaluate(market)))
         assert "Le présent marché est réservé, en application de l'article L2113-12 du code de la commande publique" in text
         notice = text.split("Avis de publicité et règlement de la consultation")[1]

@@ -75,7 +75,9 @@ KINDS = {
     "reserve_siae": {"segment": "proprete", "amount": 300_000, "procedure": "appel_offres",
                      "buyer_type": "collectivite", "reserved_for": "siae", "mode": "condition_execution",
                      "launch_date": "2026-11-24", "title": "Nettoyage des gymnases"},
-    "reserve_ea_esat_critere": dict(_example("services_critere_attribution"), reserved_for="ea_esat"),
+    # a criterion among reserved structures only with the explicit option (issue 10: none by default)
+    "reserve_ea_esat_critere": dict(_example("services_critere_attribution"), reserved_for="ea_esat",
+                                    reserved_keep_clause=True),
     "lots_modes_mixtes": {
         "title": "Rénovation de la mairie", "segment": "travaux", "amount": 6_500_000, "procedure": "appel_offres",
         "buyer_type": "collectivite", "mode": "condition_execution", "launch_date": "2026-11-24",

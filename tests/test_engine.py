@@ -101,10 +101,10 @@ class TestDates:
 
 class TestDecisionShape:
     def test_references_carry_code_article_url_and_verification(self):
-        """Every reference has the five documented keys, and L2112-2 is cited as a verified CCP article."""
+        """Every reference has the documented keys, and L2112-2 is cited as a verified CCP article."""
         decision = engine.evaluate(ABOVE)
         for ref in decision.references:
-            assert set(ref) == {"code", "article", "title", "url", "verified"}
+            assert set(ref) == {"code", "article", "title", "url", "url_kind", "source", "verified"}
         assert {"code": "CCP", "article": "L2112-2"}.items() <= next(
             r for r in decision.references if r["article"] == "L2112-2").items()
 
@@ -119,7 +119,8 @@ class TestDecisionShape:
         market = {k: v for k, v in ABOVE.items() if k != "mode"}
         decision = engine.evaluate(market)
         assert decision.requested_mode is None
-        assert decision.eligible_modes == ["condition_execution", "critere_attribution", "objet_marche"]
+        # works: the insertion-purpose route (R2123-1 3°) is not open to them
+        assert decision.eligible_modes == ["condition_execution", "critere_attribution"]
         assert decision.recommended_mode == decision.mode == "condition_execution"
         assert "obligatoire" in decision.recommendation_reason
 

@@ -54,18 +54,25 @@ def test_the_three_public_modes_have_their_own_clause():
     assert all("Annexe – Justification" not in text for _, text in seen.values())
 
 
-def test_mandatory_clause_cites_l2112_2_1_and_derogation_is_reproduced():
-    """Above the threshold the clause says it is mandatory; a derogation's justification is reproduced."""
+def test_mandatory_clause_cites_l2112_2_1_and_derogation_reasons_stay_in_the_annex():
+    """Above the threshold the clause says it is mandatory; a derogation's justification is recorded for the
+    legal team (annex), never in the text bidders receive (issue 10 point 8)."""
     market = {"segment": "travaux", "amount": 6_000_000, "procedure": "appel_offres", "buyer_type": "collectivite",
               "mode": "condition_execution", "launch_date": "2026-09-01"}
     text = plain(docx_text(engine.render(engine.evaluate(market))))
     assert "obligatoire, en application de l'article L2112-2-1 du code de la commande publique" in text
     justification = "Fourniture d'un logiciel standard téléchargé, sans main-d'œuvre sur site."
-    derogated = dict(market, segment="informatique", mode="critere_attribution",
-                     derogation={"reason": "lien_insuffisant", "justification": justification})
+    derogated = dict(market, segment="informatique",
+                     derogation={"reason": "restriction_concurrence", "justification": justification})
     text = plain(docx_text(engine.render(engine.evaluate(derogated))))
-    assert justification in text
-    assert "lien suffisant avec l'objet du marché" in text
+    body, annex = text.split("Annexe – Justification")
+    assert justification not in body and justification in annex
+    assert "elle ne figure pas dans les pièces remises aux candidats" in annex  # where the reasons are kept
+    # a criterion cannot stand beside a « lien insuffisant » derogation: the mode is refused
+    contradictory = dict(derogated, mode="critere_attribution",
+                         derogation={"reason": "lien_insuffisant", "justification": justification})
+    decision = engine.evaluate(contradictory)
+    assert not decision.allowed and "critere_attribution" not in decision.eligible_modes
 
 
 def test_blanks_are_highlighted_in_yellow():

@@ -11,10 +11,9 @@ import pytest
 from engine.errors import RulesetError
 from engine.law.knowledge import KnowledgeBase, knowledge
 from engine.reasoning.rules_check import (
-    GRID_END,
-    GRID_START,
     coverage_problems,
     date_grid,
+    grid_span,
 )
 from engine.resources import rulesets_dir
 
@@ -53,12 +52,22 @@ class TestLint:
 
 class TestCoverage:
     def test_every_family_and_parameter_has_exactly_one_version_on_every_grid_date(self, kb):
-        """From 2024-01-01 to 2027-12-31, no gap and no overlap (day before and day of each change)."""
-        assert coverage_problems(kb, GRID_START, GRID_END) == []
+        """Over the span the data covers (2022-2027 today), no gap and no overlap (day before and day of each change)."""
+        assert grid_span(kb) == (dt.date(2022, 1, 1), dt.date(2027, 12, 31))
+        assert coverage_problems(kb) == []
+
+    def test_the_grid_follows_the_data_not_a_constant(self, tmp_path):
+        """Publishing the 2028-2029 thresholds (here: ending them a year later) moves the grid's end with them."""
+        copy = tmp_path / "rulesets"
+        shutil.copytree(rulesets_dir(), copy)
+        for path in (copy / "parameters" / "seuils_ue").glob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8").replace("2028-01-01:", "2029-01-01:"), encoding="utf-8")
+        kb2 = KnowledgeBase(copy)
+        assert grid_span(kb2)[1] == dt.date(2028, 12, 31) and kb2.coverage()[1] == dt.date(2028, 12, 31)
 
     def test_the_grid_includes_both_sides_of_each_change(self, kb):
         """The grid checks the day before and the day of 2026-08-21, 2026-04-01 and 2026-01-01."""
-        grid = date_grid(GRID_START, GRID_END, kb.bounds)
+        grid = date_grid(*grid_span(kb), kb.bounds)
         for change in (dt.date(2026, 8, 21), dt.date(2026, 4, 1), dt.date(2026, 1, 1)):
             assert change in grid and change - dt.timedelta(days=1) in grid
 

@@ -13,15 +13,17 @@ from engine.batch.items import BatchInputError, Item, read_text
 from engine.batch.naming import names_from_references
 
 # CSV columns: the market's fields, nested ones with a dot; how each cell is read.
-_NUMBER = ("amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
+_NUMBER = ("amount", "framework_amount", "penalty_per_hour", "insertion.hourly_cost", "weights.price", "weights.environment",
            "weights.insertion")
 _FRACTION = ("insertion.rate", "insertion.labour_share")  # "5 %" is 0.05
 _INTEGER = ("duration_months", "insertion.hours")
+_BOOLEAN = {"oui": True, "non": False, "true": True, "false": False, "vrai": True, "faux": False, "1": True, "0": False}
 CSV_COLUMNS = ("segment", "cpv", "amount", "procedure", "buyer_type", "contract_type", "reserved_for", "mode",
                "launch_date", "title", "buyer_name", "reference", "duration_months", "penalty_per_hour",
                "insertion.rate", "insertion.labour_share", "insertion.hourly_cost", "insertion.hours",
                "derogation.reason", "derogation.justification", "weights.price", "weights.environment",
-               "weights.insertion", "facilitator.name", "facilitator.contact")
+               "weights.insertion", "facilitator.name", "facilitator.contact", "framework_amount",
+               "reserved_keep_clause")
 # The column headers of `clausier batch-template`, as a spreadsheet user writes them; `batch` reads these
 # as well as the field names (case, accents and spaces ignored).
 CSV_HEADERS = {
@@ -35,6 +37,7 @@ CSV_HEADERS = {
     "derogation.justification": "Justification de la dérogation", "weights.price": "Pondération prix (%)",
     "weights.environment": "Pondération environnement (%)", "weights.insertion": "Pondération insertion (%)",
     "facilitator.name": "Facilitateur", "facilitator.contact": "Contact du facilitateur",
+    "framework_amount": "Montant de l'accord-cadre HT", "reserved_keep_clause": "Réservé : garder la clause",
 }
 # Columns whose cells hold a code of the vocabulary -> its section (a cell may hold the code or its label).
 CODED_COLUMNS = {"segment": "segments", "procedure": "procedures", "buyer_type": "acheteurs",
@@ -163,6 +166,8 @@ def csv_market(cells: dict[str | None, str], readers: dict[str, dict[str, str]] 
             value = int(value) if isinstance(value, float) and value.is_integer() else value
         elif column == "launch_date":
             value = _date(text)
+        elif column == "reserved_keep_clause":
+            value = _BOOLEAN.get(text.casefold(), text)
         elif column == "cpv":
             value = "0" + text if re.fullmatch(r"\d{7}(-\d)?", text) else text
         elif column in readers:

@@ -34,6 +34,8 @@ class Options:
     # it stops rescanning it for each market, and forked workers share its pages instead of copying them.
     # It affects the whole process (gc.freeze), so only a caller that owns the process turns it on (the CLI).
     freeze_heap: bool = False
+    # Refuse a market without `launch_date` instead of applying `on` or today's law to it.
+    require_date: bool = False
 
 
 def prepare(options: Options, warm: bool = False) -> None:
@@ -71,6 +73,9 @@ def process(item: Item, outdir: Path, options: Options) -> dict:
         if isinstance(payload, Path):
             payload = read_market_file(payload)
         market = parse_market(payload, item.source)
+        if options.require_date and market.launch_date is None:
+            return dict(row, status=FAILED, error="launch_date : date de lancement absente ; l'option --require-date "
+                        "refuse les marchés sans date au lieu de leur appliquer le droit du jour ou de --date")
         row.update(title=market.title, reference=market.reference)
         decision = evaluate(market, options.on, rulesets=options.rulesets)
         modes = knowledge(options.rulesets).vocabulary.modes

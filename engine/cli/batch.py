@@ -28,8 +28,10 @@ from engine.os_messages import os_reason
 @DATE
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               metavar="DOSSIER", help="Dossier de modèles de l'organisation.")
+@click.option("--require-date", is_flag=True,
+              help="Refuse (en erreur) un marché sans « launch_date » au lieu de lui appliquer --date ou la date du jour.")
 @click.pass_context
-def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
+def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates, require_date):
     """Traite un plan d'achats : un fichier par marché et un résumé (ENTREE : dossier de .json, .jsonl ou .csv).
 
     Un modèle de plan en CSV, aux colonnes en français : « clausier batch-template PLAN.csv ».
@@ -47,7 +49,7 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise file_error("ecriture_impossible", outdir, f"création impossible ({os_reason(exc, writing=True)})",
                          "--output") from None
     options = lots.Options(fmt=fmt, force=force, on=date, templates=templates, rulesets=ctx.obj["rulesets"],
-                           freeze_heap=True)
+                           freeze_heap=True, require_date=require_date)
     quiet = quiet or fmt == "json" or not sys.stderr.isatty()
     bar = contextlib.nullcontext() if quiet else click.progressbar(
         length=len(items), label="Marchés", file=sys.stderr, show_pos=True, show_eta=True)

@@ -121,10 +121,13 @@ def explain(ctx, market, date, mode, fmt):
 @click.pass_context
 def validate(ctx, market, fmt):
     """Vérifie la description du marché sans appliquer les règles."""
+    from engine.law.knowledge import knowledge
     from engine.market.reading import parse_market
+    from engine.reasoning.facts import check_cpv
 
     data, source = read_market(market)
     parsed = engine_call(parse_market, data, source)
+    engine_call(lambda: check_cpv(knowledge(ctx.obj["rulesets"]), parsed, source))
     if fmt == "json":
         echo_json({"valide": True, "marche": parsed.model_dump(mode="json", exclude_none=True)})
     else:

@@ -20,6 +20,7 @@ _FIELD_LABELS = {
     "cpv": "Code CPV", "amount": "Montant estimé HT", "procedure": "Procédure", "buyer_type": "Type d'acheteur",
     "contract_type": "Type de contrat", "reserved_for": "Réservation", "mode": "Mode demandé",
     "launch_date": "Date de lancement", "duration_months": "Durée", "penalty_per_hour": "Pénalité par heure",
+    "framework_amount": "Valeur estimée de l'accord-cadre", "reserved_keep_clause": "Clause gardée malgré la réservation",
 }
 _SUB_LABELS = {
     "insertion": ("Paramètres d'insertion saisis", {
@@ -47,8 +48,19 @@ def short_calc(h) -> str:
             f"÷ {fmt.euros(h.hourly_cost)}/h")
 
 
-def _value(key: str, value, voc) -> str:
-    if key == "amount" or key == "penalty_per_hour":
+def mode_label(voc, mode: str, public: bool) -> str:
+    """A mode as the buyer knows it: a company's modes are contract clauses, not public procurement routes."""
+    return voc.modes[mode].libelle if public else voc.modes[mode].libelle_prive
+
+
+def _value(key: str, value, voc, on: dt.date, public: bool = True) -> str:
+    if key == "mode":
+        return mode_label(voc, value, public)
+    if key == "reserved_for":
+        return voc.reservation(value, on).libelle
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if key in ("amount", "penalty_per_hour", "framework_amount"):
         return fmt.by_unit(value, "eur_ht")
     if key == "launch_date":
         return fmt.date_fr(dt.date.fromisoformat(str(value)))
@@ -62,7 +74,7 @@ def _value(key: str, value, voc) -> str:
 def _market_rows(decision: Decision, kb: KnowledgeBase) -> list[dict]:
     voc = kb.vocabulary
     m = decision.market
-    rows = [{"cle": label, "valeur": _value(key, m[key], voc)} for key, label in _FIELD_LABELS.items() if key in m]
+    rows = [{"cle": label, "valeur": _value(key, m[key], voc, decision.launch_date, decision.public)} for key, label in _FIELD_LABELS.items() if key in m]
     if "segment" not in m:
         rows.append({"cle": "Segment (déduit du code CPV)", "valeur": voc.segments[decision.segment].libelle})
     for key, (label, subs) in _SUB_LABELS.items():
@@ -84,7 +96,7 @@ def _market_rows(decision: Decision, kb: KnowledgeBase) -> list[dict]:
         if lot.get("segment"):
             parts.append(voc.segments[lot["segment"]].libelle)
         if lot.get("reserved_for"):
-            parts.append("réservé aux " + voc.reservations[lot["reserved_for"]].libelle)
+            parts.append("réservé aux " + voc.reservation(lot["reserved_for"], decision.launch_date).libelle)
         if lot.get("mode"):
             parts.append(voc.modes[lot["mode"]].libelle)
         rows.append({"cle": f"Lot n° {lot['number']}", "valeur": " ; ".join(parts)})
@@ -95,6 +107,12 @@ def _hours(decision: Decision) -> dict | None:
     h = decision.hours
     if h is None:
         return None
+    if h.lots:
+        lines = [f"Lot n° {lot.number} : {short_calc(lot.hours)} = {fmt.number(lot.hours.value)} heures"
+                 for lot in decision.lots if lot.hours]
+        lines.append(f"Total du marché : {fmt.number(h.value)} heures, somme des lots ; l'engagement est fixé lot "
+                     "par lot.")
+        return {"formule": fmt.cap(h.formula) + ".", "lignes": lines}
     lines = [
         f"Montant HT retenu : {fmt.euros(h.amount)}",
         f"Part de main-d'œuvre : {fmt.percent(h.labour_share)} — {h.sources.get('labour_share', 'saisie')}",
@@ -103,12 +121,6 @@ def _hours(decision: Decision) -> dict | None:
         f"Résultat : {fmt.number(h.value)} heures"
         + (f" — {h.sources['hours']}" if "hours" in h.sources else " (arrondi à l'heure la plus proche)"),
     ]
-    for lot in decision.lots:
-        if lot.hours:
-            lines.append(f"Lot n° {lot.number} : {short_calc(lot.hours)} = {fmt.number(lot.hours.value)} heures")
-    if decision.lots:
-        lines.append("Marché alloti : l'engagement est fixé lot par lot, chaque lot étant calculé avec les valeurs "
-                     "de son propre segment ; le total ci-dessus, calculé sur le marché entier, n'est qu'indicatif.")
     return {"formule": fmt.cap(h.formula) + ".", "lignes": lines}
 
 
@@ -130,9 +142,8 @@ def _unverified(decision: Decision, kb: KnowledgeBase) -> list[str]:
         for p in step.parameters:
             if not p.verified:
                 out.append(f"Valeur non vérifiée : {_parameter(kb, p.name, p.value)} (règle {step.rule})")
-    h = decision.hours
-    if h is not None:
-        for key, source in sorted(h.sources.items()):
+    for h in [decision.hours, *(lot.hours for lot in decision.lots)]:
+        for key, source in sorted((h.sources if h else {}).items()):
             if "non vérifi" in source:
                 out.append(f"Valeur non vérifiée dans le calcul des heures : {source}")
     m = decision.market
@@ -156,8 +167,14 @@ def _established(step, kb: KnowledgeBase, decision: Decision) -> list[str]:
 
 
 def reference_line(r: dict) -> str:
-    """A reference (public form) as the annex lists it: citation, title, link, flag if unverified."""
-    tail = f" — {r['url']}" if r["url"] else " — (pas de lien)"
+    """A reference (public form) as the annex lists it: citation, title, which link is the official text
+    (Légifrance) and which is only the page where the fact was read, flag if unverified."""
+    if r.get("url_kind") == "legifrance":
+        tail = f" — Légifrance : {r['url']}" + (f" ; lu sur : {r['source']}" if r.get("source") not in (None, r["url"]) else "")
+    elif r["url"]:
+        tail = f" — page consultée (source, non le texte officiel) : {r['url']}"
+    else:
+        tail = " — (pas de lien)"
     flag = " — NON VÉRIFIÉ" if not r["verified"] else ""
     head = cite_dict(r) if not r["article"] else f"{cite_dict(r)} : {r['title']}"
     return f"{head}{tail}{flag}"
@@ -168,11 +185,12 @@ def annex_context(decision: Decision, kb: KnowledgeBase) -> dict:
     voc = kb.vocabulary
     how = ("demandé par l'acheteur" if decision.requested_mode else "recommandé, aucun mode n'étant demandé")
     decision_lines = [
-        f"Mode retenu : {voc.modes[decision.mode].libelle} — {how}",
-        "Modes admis pour ce marché : " + (" ; ".join(voc.modes[x].libelle for x in decision.eligible_modes) or "aucun"),
+        f"Mode retenu : {mode_label(voc, decision.mode, decision.public)} — {how}",
+        "Modes admis pour ce marché : " + (" ; ".join(mode_label(voc, x, decision.public) for x in decision.eligible_modes)
+                                           or "aucun"),
     ]
     if decision.recommended_mode:
-        decision_lines.append(f"Mode recommandé : {voc.modes[decision.recommended_mode].libelle}"
+        decision_lines.append(f"Mode recommandé : {mode_label(voc, decision.recommended_mode, decision.public)}"
                               + (f" — {decision.recommendation_reason}" if decision.recommendation_reason else ""))
     steps = []
     for i, step in enumerate(decision.trace, 1):

@@ -149,7 +149,10 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
     lots = _lots(decision, kb, reserved_lots)
     return {
         "doc": {
-            "sous_titre": fmt.cap(mode_entry.libelle if public else mode_entry.libelle_prive),
+            # a reserved contract without an hours clause: the document holds the reservation, not a clause
+            "sous_titre": fmt.cap(kb.vocabulary.reserve_sans_clause if public and "reserve" in blocks
+                                  and "objet_clause" not in blocks and decision.mode == "condition_execution"
+                                  else mode_entry.libelle if public else mode_entry.libelle_prive),
             "date_droit": fmt.date_fr(decision.launch_date),
             "date_origine": {
                 "launch_date": "date de lancement de la consultation",
@@ -188,7 +191,7 @@ def build_context(decision: Decision, kb: KnowledgeBase, *, annex: bool = True, 
         "ccag": ccag_context(decision, kb),
         "perimetre": {"objet": perimeter(decision, kb)},
         "contenus": {name: list(c.items) for name, c in kb.contents.items()},
-        "achat": {"fournisseur": voc.reservations[m["reserved_for"]].fournisseur if m.get("reserved_for")
+        "achat": {"fournisseur": voc.reservation(m["reserved_for"], decision.launch_date).fournisseur if m.get("reserved_for")
                   else "une SIAE, une entreprise adaptée ou un ESAT"},
         "oeth": {"texte": _block_statement(trace, names.blocks.oeth, decision.recommendations)},
         "annexe": _annex(decision, kb) if annex else False,
@@ -249,7 +252,10 @@ def _hours(decision: Decision) -> dict:
     h = decision.hours
     if h is None:
         return {"valeur": _blank("nombre d'heures"), "calcul": _blank("calcul")}
-    if "hours" in h.overridden:
+    if h.lots:
+        calc = ("somme des volumes des lots : " + " + ".join(f"{fmt.number(v)} h (lot {n})" for n, v in h.lots.items())
+                + f" = {fmt.number(h.value)} heures")
+    elif "hours" in h.overridden:
         calc = "volume fixé par l'acheteur"
     else:
         calc = (f"{fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} (part de main-d'œuvre) × "
@@ -267,7 +273,8 @@ def _lots(decision: Decision, kb: KnowledgeBase, reserved_lots: list[dict]) -> l
             "titre": lot.title or _blank("intitulé du lot"),
             "montant": fmt.euros(lot.amount),
             "mode": voc.modes[lot.mode].libelle if lot.mode else "—",
-            "heures": f"{fmt.number(lot.hours.value)} h" if lot.hours else "—",
+            "heures": (f"{fmt.number(lot.hours.value)} h" if lot.hours
+                       else "sans clause d'heures (lot réservé)" if lot.number in reserved else "—"),
             "calcul": short_calc(lot.hours) if lot.hours else "—",
             "reserve": f"réservé aux {reserved[lot.number]['beneficiaires']}" if lot.number in reserved else "",
         }
@@ -289,7 +296,7 @@ _NO_RESERVATION = {"beneficiaires": "", "travailleurs": "", "proportion_phrase":
 def _reservation_terms(trace: Trace, kb: KnowledgeBase, reservation: str, scope: str, subject: str) -> dict:
     """What a notice says about a reservation decided in `scope` for `subject` (« Marché », « Lot n° 2 »):
     beneficiaries, article, share. Same keys as _NO_RESERVATION."""
-    entry = kb.vocabulary.reservations[reservation]
+    entry = kb.vocabulary.reservation(reservation, trace.decision.launch_date)
     share = trace.params(scope).get(kb.names.parameters.reservation_share)
     proportion = ""
     if share is not None and entry.travailleurs:

@@ -30,6 +30,8 @@ def criteria(decision: Decision, m: dict, weight: float, kb: KnowledgeBase, bloc
     else:
         rows = [insertion]
     rows = [("Prix ou coût", w(weights.get("price")))] + rows
+    if names.blocks.public_service_quality in blocks:  # a public service conceded (L3124-5)
+        rows[1:1] = [(c, w(None)) for c in kb.contents[names.contents.conceded_service_criteria].items]
     if names.blocks.environment_line in blocks:
         rows.append(("Performances en matière de protection de l'environnement", w(weights.get("environment"))))
     given = [weights.get(k) for k in ("price", "environment", "insertion")]

@@ -26,7 +26,9 @@ class _Section(BaseModel):
 class Parameters(_Section):
     """Dated parameters read outside rule conditions."""
 
-    sss_codes: str            # the CPV codes of social and specific services
+    sss_codes: str            # the CPV codes of social and specific services (a file named by the parameter)
+    ess_reservable_codes: str  # the CPV codes a contract reserved to ESS companies may cover
+    insertion_codes: str      # the CPV codes designating the insertion service itself
     hours_minimum: str
     criterion_weight: str     # default weight of the insertion criterion
     penalty_per_hour: str     # practice value shown as guidance beside the penalty blank
@@ -54,6 +56,7 @@ class Blocks(_Section):
     ccag: str                 # the clause activates the insertion clause of a CCAG 2021
     hours: str                # the clause commits to insertion hours
     mandatory_reminder: str   # a criterion lot above the EU threshold still owes the social execution condition
+    public_service_quality: str  # a conceded public service: « qualité du service rendu aux usagers » criterion
 
 
 class Facts(_Section):
@@ -64,6 +67,7 @@ class Contents(_Section):
     purpose_criteria: str     # criteria of an insertion-purpose contract (contenus.yaml)
     counting: str             # what counts as an insertion hour (its sources go to the annex)
     personal_data: str        # personal data of the clause, a practice model (its sources go to the annex)
+    conceded_service_criteria: str  # criteria rows of a conceded public service
 
 
 class References(_Section):
@@ -84,6 +88,7 @@ class Wordings(_Section):
     no_rule_admits_mode: str
     no_mode_admitted: str
     hours_formula: str
+    hours_formula_lots: str
 
 
 class EngineNames(_Section):

@@ -6,6 +6,7 @@ is reasoning's business (`engine.reasoning.compiled`); this module only loads an
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from engine.law.contract import (
     load_wordings,
     parse_names,
 )
+from engine.law.cpv import CpvNomenclature, load_code_list, load_nomenclature
 from engine.law.parameters import ParameterSet, load_parameters
 from engine.law.references import Reference, _first_error, load_references
 from engine.law.rules import Rule, check_rules, epoch_bounds, load_rules
@@ -38,6 +40,7 @@ class _Index(BaseModel):
     version: str
     description: str
     engine: dict  # checked by engine.law.contract
+    cpv_list: str
     required_parameters: tuple[str, ...]
 
 
@@ -90,6 +93,15 @@ class KnowledgeBase:
         for name in self.index.required_parameters:
             if name not in self.params:
                 raise RulesetError("index.yaml", "required_parameters", f"paramètre inconnu '{name}'")
+        self.cpv: CpvNomenclature = load_nomenclature(root / self.index.cpv_list, root)
+        # CPV lists named by a dated parameter (unit « fichier »), loaded once and checked against the nomenclature
+        self._code_lists: dict[str, frozenset[str]] = {}
+        self._segments: dict[str, frozenset[str]] = {}
+        for param in self.params:
+            if param.unit == "fichier":
+                for v in param.values:
+                    if v.value is not None:
+                        self._code_lists[v.value] = load_code_list(root / v.value, root, self.cpv)
         self.rule_index: dict[str, Rule] = {r.id: r for r in self.rules}
         # every clause block some rule can select (templates may test any of them)
         self.known_blocks: list[str] = sorted({b for r in self.rules for b in r.then.blocs})
@@ -102,10 +114,32 @@ class KnowledgeBase:
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
 
+    def coverage(self) -> tuple[dt.date, dt.date | None]:
+        """The period the rules cover, from the data: every parameter an evaluation needs has a value from the
+        latest first value to the day before the earliest end (None: no end)."""
+        starts, ends = [], []
+        for name in self.engine_parameters():
+            values = self.params.get(name).values
+            starts.append(min(v.start for v in values if v.value is not None))
+            ends += [v.start for v in values if v.value is None]
+        return max(starts), (min(ends) - dt.timedelta(days=1)) if ends else None
+
+    def code_list(self, file: str) -> frozenset[str]:
+        """The eight-digit codes of a CPV list file named by a parameter value."""
+        return self._code_lists[file]
+
+    def segments_of(self, file: str) -> frozenset[str]:
+        """The segments (by the vocabulary's CPV mapping) that hold at least one code of a list file."""
+        found = self._segments.get(file)
+        if found is None:
+            found = self._segments[file] = frozenset(self.vocabulary.segment_for_cpv(c) for c in self._code_lists[file])
+        return found
+
     def engine_parameters(self) -> tuple[str, ...]:
         """Parameters every evaluation needs: a launch date where one has no value is refused."""
         p = self.names.parameters
-        return (p.sss_codes, p.hours_minimum, p.criterion_weight, *self.index.required_parameters)
+        return (p.sss_codes, p.ess_reservable_codes, p.insertion_codes, p.hours_minimum, p.criterion_weight,
+                *self.index.required_parameters)
 
     def wording(self, role: str, **values) -> str:
         """The engine's sentence declared for `role` (engine.wordings in index.yaml), filled with `values`."""
@@ -113,7 +147,7 @@ class KnowledgeBase:
 
     def _digest(self) -> str:
         h = hashlib.sha256()
-        for path in sorted(self.root.rglob("*.yaml")):
+        for path in sorted([*self.root.rglob("*.yaml"), *self.root.rglob("*.csv")]):
             h.update(str(path.relative_to(self.root)).encode())
             h.update(path.read_bytes())
         return h.hexdigest()[:10]

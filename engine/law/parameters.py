@@ -36,7 +36,7 @@ class _File(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str
-    unit: Literal["eur_ht", "ratio", "eur_par_heure", "heures", "pourcent", "mois", "liste", "booleen", "nombre"]
+    unit: Literal["eur_ht", "ratio", "eur_par_heure", "heures", "pourcent", "mois", "liste", "booleen", "nombre", "fichier"]
     nature: Literal["droit", "pratique"]
     last_reviewed_on: dt.date
     values: dict[dt.date, dict]

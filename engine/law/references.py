@@ -22,7 +22,8 @@ class Reference(BaseModel):
     code: str  # "CCP", "C. trav.", "Loi", "Jurisprudence", "Guide", "Pratique"…
     article: str | None = None
     title: str
-    url: str | None = None
+    url: str | None = None  # the link a legal team follows (Légifrance when the text is known there)
+    source: str | None = None  # the page where the fact was read, when it is not `url`
     verified: bool
     note: str | None = None
     phrase_: str | None = Field(default=None, alias="phrase")
@@ -55,9 +56,21 @@ class Reference(BaseModel):
             "article": self.article,
             "title": self.title,
             "url": self.url,
+            "url_kind": self.url_kind,
+            "source": self.source or self.url,
             "verified": self.verified,
         }
 
+    @property
+    def url_kind(self) -> str | None:
+        """What `url` is: « legifrance » (the official text, a code or an article), or « source » (the page
+        where the fact was read: a secondary source, never to be taken for the official text)."""
+        if not self.url:
+            return None
+        return "legifrance" if self.url.startswith(LEGIFRANCE) else "source"
+
+
+LEGIFRANCE = "https://www.legifrance.gouv.fr/"
 
 # The codes cited article by article, and how a clause names them (« l'article L2112-2 du code … »).
 CODE_NAMES = {"CCP": "du code de la commande publique", "C. trav.": "du code du travail", "Code civil": "du code civil"}
@@ -93,6 +106,7 @@ class _Entry(BaseModel):
     article: str | None = None
     title: str
     url: str | None = None
+    source: str | None = None
     verified: bool
     note: str | None = None
 

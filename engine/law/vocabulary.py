@@ -6,6 +6,7 @@ Holds no legal value: what a CPV or a mode means in law comes from the vocabular
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import get_args
 
@@ -39,7 +40,19 @@ FIELDS: dict[str, tuple | None] = {
     "segment": get_args(Segment),
     "category": ("travaux", "fournitures", "services"),
     "cpv_sss": ("oui", "non", "inconnu"),
+    "cpv_objet_insertion": ("oui", "non", "inconnu"),
+    "cpv_reservable_ess": ("oui", "non", "inconnu"),
+    "cpv_segment": (*get_args(Segment), NONE),
+    "cpv_contredit_segment": BOOL,
+    "cpv_code": None,  # text for messages only: the code with its check digit, « aucun » without a code
+    "cpv_libelle": None,  # text for messages only: its official French label
     "sss": BOOL,
+    # SSS by its CPV code, or (no code given) a segment that holds SSS codes: whether the SSS threshold may apply
+    "sss_possible": BOOL,
+    # False for a contract reserved to structures that already employ the clause's public, unless the
+    # buyer asks for a clause anyway (vocabulary `clause_par_defaut`, market `reserved_keep_clause`)
+    "clause_insertion": BOOL,
+    "option_clause_reserve": BOOL,
     # the whole market's category and SSS status: thresholds are assessed on the whole, even for a lot
     "categorie_marche": ("travaux", "fournitures", "services"),
     "sss_marche": BOOL,
@@ -90,14 +103,22 @@ class _CcagEntry(_Labelled):
     segments: tuple[str, ...] = ()  # segments whose purchases usually refer to it (practice)
 
 
+class _FormerName(_Labelled):
+    """The wording of a reservation's beneficiaries before a legal renaming (`jusqu_au`: first day of the new name)."""
+
+    jusqu_au: dt.date
+    fournisseur: str
+
+
 class _ReservationEntry(_Labelled):
     travailleurs: str
     fournisseur: str
+    clause_par_defaut: bool
+    anciens_noms: tuple[_FormerName, ...] = ()
 
 
 class _ModeEntry(_Labelled):
     libelle_prive: str
-    services_sociaux_specifiques: bool
 
 
 class Vocabulary(BaseModel):
@@ -113,6 +134,17 @@ class Vocabulary(BaseModel):
     modes: dict[str, _ModeEntry]
     derogations: dict[str, _Labelled]
     faits: dict[str, str]
+    reserve_sans_clause: str  # what the document holds for a reserved contract without an hours clause
+
+    default_segment: str = "autres_services"
+
+    def reservation(self, name: str, on: dt.date) -> _ReservationEntry:
+        """A reservation's entry with the names in force on `on` (ESAT renamed on a date set in the data)."""
+        entry = self.reservations[name]
+        for former in sorted(entry.anciens_noms, key=lambda f: f.jusqu_au):
+            if on < former.jusqu_au:
+                return entry.model_copy(update={"libelle": former.libelle, "fournisseur": former.fournisseur})
+        return entry
     ccag: dict[str, _CcagEntry]
 
     def ccag_for(self, segment: str) -> str:
@@ -121,7 +153,7 @@ class Vocabulary(BaseModel):
 
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""
-        best, best_len = "autres_services", 0
+        best, best_len = self.default_segment, 0
         for name, seg in self.segments.items():
             for prefix in seg.cpv:
                 if cpv8.startswith(prefix) and len(prefix) > best_len:

@@ -35,8 +35,10 @@ Procedure = Literal[
     "consultation",
     "gre_a_gre",
 ]
-BuyerType = Literal["etat", "collectivite", "etablissement_public", "entite_adjudicatrice", "entreprise"]
-ContractType = Literal["marche", "accord_cadre", "concession", "marche_partenariat", "marche_global"]
+BuyerType = Literal[
+    "etat", "collectivite", "etablissement_public", "entite_adjudicatrice", "pouvoir_adjudicateur_prive", "entreprise"
+]
+ContractType = Literal["marche", "accord_cadre", "marche_subsequent", "concession", "marche_partenariat", "marche_global"]
 Reservation = Literal["siae", "ea_esat", "siae_ea_esat", "ess"]
 Mode = Literal["condition_execution", "critere_attribution", "objet_marche"]
 DerogationReason = Literal["lien_insuffisant", "restriction_concurrence", "solution_immediatement_disponible"]
@@ -168,6 +170,12 @@ class Market(_Strict):
     buyer_type: BuyerType = Field(description="Type d'acheteur")
     contract_type: ContractType = Field(default="marche", description="Type de contrat")
     reserved_for: Reservation | None = Field(default=None, description="Réservation du marché (absent : non réservé)")
+    reserved_keep_clause: bool | None = Field(
+        default=None, description="Marché ou lot réservé : garder une clause d'heures ou un critère d'insertion"
+    )
+    framework_amount: Amount | None = Field(
+        default=None, description="Marché subséquent : valeur estimée HT de l'accord-cadre (seuils appréciés sur elle)"
+    )
     mode: Mode | None = Field(default=None, description="Mode d'insertion demandé (absent : le moteur en recommande un)")
     launch_date: dt.date | None = Field(default=None, description="Date de lancement de la consultation")
     title: Text | None = Field(default=None, description="Objet du marché, repris dans le document")
@@ -196,6 +204,10 @@ class Market(_Strict):
     def _segment_or_cpv(self):
         if self.segment is None and self.cpv is None and not self.lots:
             raise ValueError("segment_ou_cpv")
+        if (self.contract_type == "marche_subsequent") != (self.framework_amount is not None):
+            raise ValueError("accord_cadre_montant")
+        if self.framework_amount is not None and self.framework_amount < self.amount:
+            raise ValueError("accord_cadre_inferieur")
         if self.lots:
             numbers = [lot.number for lot in self.lots]
             if len(set(numbers)) != len(numbers):

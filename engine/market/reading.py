@@ -27,6 +27,10 @@ MAX_DEPTH = 20
 _MODEL_CODES = {
     "segment_ou_cpv": ("segment", "renseignez « segment » ou « cpv » (le segment est alors déduit du code CPV)"),
     "lots_doublons": ("lots", "deux lots portent le même numéro"),
+    "accord_cadre_montant": ("framework_amount", "renseignez « framework_amount » (valeur estimée HT de l'accord-cadre) "
+                             "pour un marché subséquent (« contract_type »: « marche_subsequent »), et seulement pour lui"),
+    "accord_cadre_inferieur": ("framework_amount", "la valeur de l'accord-cadre ne peut être inférieure au montant "
+                               "du marché subséquent (« amount »)"),
     "lots_somme": ("lots", "la somme des montants des lots dépasse le montant total du marché (« amount »)"),
 }
 

@@ -32,11 +32,12 @@ class HoursComputation(BaseModel):
     value: int
     formula: str
     amount: float
-    labour_share: float
-    rate: float
-    hourly_cost: float
+    labour_share: float | None  # None for a market in lots: its hours are the sum of its lots' (`lots`)
+    rate: float | None
+    hourly_cost: float | None
     sources: dict[str, str]
     overridden: list[str]
+    lots: dict[str, int] = {}  # lot number -> hours, when the figure is the sum of the lots'
 
 
 class ParameterUse(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from engine.errors import NoApplicableVersion
 from engine.law.knowledge import KnowledgeBase, knowledge
 from engine.market.model import Market
 from engine.market.reading import parse_market
@@ -21,8 +22,8 @@ from engine.reasoning.decision import (
     LotDecision,
     Statement,
 )
-from engine.reasoning.facts import cpv8, market_fact, today
-from engine.reasoning.hours import compute_hours
+from engine.reasoning.facts import CpvLists, check_cpv, cpv8, market_fact, today
+from engine.reasoning.hours import compute_hours, sum_hours
 from engine.reasoning.outcome import Outcome, Scope
 
 
@@ -44,16 +45,24 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     """
     m = parse_market(market)
     kb = knowledge(rulesets)
+    check_cpv(kb, m)
     if m.launch_date is not None:
         launch, source = m.launch_date, "launch_date"
     elif on is not None:
         launch, source = on, "option"
     else:
         launch, source = today(), "aujourd_hui"
+    start, end = kb.coverage()
+    if launch < start or (end is not None and launch > end):
+        raise NoApplicableVersion.outside(launch, (start, end), _DATE_ORIGIN[source] + (
+            " ; l'option --date donnée est ignorée" if source == "launch_date" and on is not None else ""))
     epoch = compiled(kb).epoch(launch)
 
     segment = _segment(kb, m.segment, m.cpv, m)
-    whole = Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion)
+    # thresholds are assessed on the whole contract; a subsequent contract on its framework agreement
+    total = m.framework_amount or m.amount
+    whole = Scope(MARKET_SCOPE, m.amount, total, segment, m.cpv, m.mode, m.reserved_for, m.insertion,
+                  given_segment=m.segment)
     out = _decide(kb, epoch, m, whole, launch)
 
     lots: list[LotDecision] = []
@@ -61,8 +70,9 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
     for lot in m.lots or ():
         lot_seg = _segment(kb, lot.segment or (None if lot.cpv else m.segment), lot.cpv or (None if lot.segment else m.cpv), m)
         scope = Scope(
-            f"lot {lot.number}", lot.amount, m.amount, lot_seg, lot.cpv or m.cpv,
+            f"lot {lot.number}", lot.amount, total, lot_seg, lot.cpv or m.cpv,
             lot.mode or m.mode, lot.reserved_for or m.reserved_for, lot.insertion or m.insertion, out.fact,
+            given_segment=lot.segment or (None if lot.cpv else m.segment),
         )
         lo = _decide(kb, epoch, m, scope, launch)
         lot_outcomes.append((scope.label, lo))
@@ -105,7 +115,7 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         eligible_modes=out.eligible,
         recommended_mode=recommended,
         recommendation_reason=why,
-        hours=out.hours if kb.names.facts.hours_clause in out.facts else None,
+        hours=_market_hours(kb, out, lots),
         obligations=out.obligations,
         warnings=warnings,
         recommendations=out.recommendations,
@@ -114,6 +124,21 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
         trace=trace,
         lots=lots,
     )
+
+
+_DATE_ORIGIN = {
+    "launch_date": "date de lancement indiquée dans le marché (« launch_date »)",
+    "option": "date donnée par l'option --date, le marché n'ayant pas de « launch_date »",
+    "aujourd_hui": "date du jour, faute de « launch_date » dans le marché et d'option --date",
+}
+
+
+def _market_hours(kb: KnowledgeBase, out: Outcome, lots: list[LotDecision]):
+    """One figure everywhere: a market in lots carries the sum of its lots' hours (the lots with a clause in
+    hours), never a second computation on the whole amount with the main segment's defaults."""
+    if lots:
+        return sum_hours([lot for lot in lots if lot.hours is not None], kb)
+    return out.hours if kb.names.facts.hours_clause in out.facts else None
 
 
 def _segment(kb: KnowledgeBase, segment: str | None, cpv: str | None, m: Market) -> str:
@@ -165,7 +190,13 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) 
               else epoch.values[kb.names.parameters.criterion_weight].value)
     fact = market_fact(
         voc=kb.vocabulary,
-        sss_prefixes=list(epoch.values[kb.names.parameters.sss_codes].value),
+        lists=CpvLists(
+            sss=kb.code_list(epoch.values[kb.names.parameters.sss_codes].value),
+            sss_segments=kb.segments_of(epoch.values[kb.names.parameters.sss_codes].value),
+            ess=kb.code_list(epoch.values[kb.names.parameters.ess_reservable_codes].value),
+            insertion=frozenset(epoch.values[kb.names.parameters.insertion_codes].value),
+            nomenclature=kb.cpv,
+        ),
         buyer_type=m.buyer_type,
         procedure=m.procedure,
         contract_type=m.contract_type,
@@ -180,6 +211,8 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) 
         derogation=m.derogation.reason if m.derogation else None,
         duration_months=m.duration_months,
         insertion_weight=weight,
+        given_segment=scope.given_segment,
+        clause_in_reserved=bool(m.reserved_keep_clause),
         market=scope.market_fact,
     )
     fired = compiled(kb).host.run(epoch.name, fact)
@@ -209,6 +242,8 @@ def _allowed(out: Outcome, mode: str | None) -> bool:
 
 def _reasons(out: Outcome, mode: str | None, kb: KnowledgeBase) -> list[str]:
     reasons = list(out.refusals)
+    if reasons:  # the market as described is refused: its refusal says what to change, no mode is admitted
+        return reasons
     if mode and mode not in out.eligible:
         if mode in out.excluded:
             reasons += out.excluded[mode]

@@ -67,21 +67,25 @@ def _conclusion(d: Decision, kb, statements: bool = True) -> list[str]:
     voc = kb.vocabulary
     lines = []
     if d.mode and d.requested_mode:
-        lines.append(f"Mode demandé : {voc.modes[d.mode].libelle} — {'admis' if d.allowed else 'NON ADMIS'}.")
+        lines.append(f"Mode demandé : {_mode(voc, d.mode, d.public)} — {'admis' if d.allowed else 'NON ADMIS'}.")
     lines += [f"  Motif du refus : {r}" for r in d.reasons]
-    eligible = ", ".join(voc.modes[x].libelle for x in d.eligible_modes) or "aucun"
+    eligible = ", ".join(_mode(voc, x, d.public) for x in d.eligible_modes) or "aucun"
     lines.append(f"Modes admis : {eligible}.")
     if d.recommended_mode:
         why = f" {d.recommendation_reason}" if d.recommendation_reason else ""
-        lines.append(f"Mode recommandé : {voc.modes[d.recommended_mode].libelle}.{why}")
+        lines.append(f"Mode recommandé : {_mode(voc, d.recommended_mode, d.public)}.{why}")
         if not d.requested_mode:
             lines.append("Le document est rédigé dans ce mode ; pour un autre mode admis : --mode.")
     if d.hours:
         h = d.hours
-        lines.append(
-            f"Heures d'insertion : {fmt.number(h.value)} h ({fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} "
-            f"× {fmt.percent(h.rate)} ÷ {fmt.euros(h.hourly_cost)}/h)."
-        )
+        if h.lots:
+            parts = " + ".join(f"{fmt.number(v)} h (lot {n})" for n, v in h.lots.items())
+            lines.append(f"Heures d'insertion : {fmt.number(h.value)} h, somme des lots : {parts}.")
+        else:
+            lines.append(
+                f"Heures d'insertion : {fmt.number(h.value)} h ({fmt.euros(h.amount)} HT × {fmt.percent(h.labour_share)} "
+                f"× {fmt.percent(h.rate)} ÷ {fmt.euros(h.hourly_cost)}/h)."
+            )
     for lot in d.lots:
         hours = f", {fmt.number(lot.hours.value)} h" if lot.hours else ""
         state = "admis" if lot.allowed else "non admis"
@@ -148,3 +152,8 @@ def explain(d: Decision, rulesets=None) -> str:
         lines.append("Points à vérifier :")
         lines += [f"  - {c}" for c in caveats]
     return "\n".join(lines)
+
+
+def _mode(voc, mode: str, public: bool) -> str:
+    """A company's modes are contract clauses (libelle_prive), not public procurement routes."""
+    return voc.modes[mode].libelle if public else voc.modes[mode].libelle_prive

@@ -60,3 +60,20 @@ def compute_hours(
         ),
         used,
     )
+
+
+def sum_hours(lots: list, kb: KnowledgeBase) -> HoursComputation | None:
+    """The hours of a market in lots: the sum of its lots' hours (`lots`: LotDecision with hours), or None."""
+    if not lots:
+        return None
+    return HoursComputation(
+        value=sum(lot.hours.value for lot in lots),
+        formula=kb.wording("hours_formula_lots"),
+        amount=float(sum(lot.hours.amount for lot in lots)),
+        labour_share=None,
+        rate=None,
+        hourly_cost=None,
+        sources={},
+        overridden=[],
+        lots={lot.number: lot.hours.value for lot in lots},
+    )

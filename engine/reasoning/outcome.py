@@ -21,6 +21,7 @@ class Scope:
     reserved_for: str | None
     insertion: Insertion | None
     market_fact: dict | None = None  # the whole market's fact, for a lot (None: the scope is the market)
+    given_segment: str | None = None  # the segment as the input gave it (None: derived from the CPV)
 
 
 @dataclass
@@ -41,6 +42,10 @@ class Outcome:
 
     @property
     def eligible(self) -> list[str]:
+        """Admitted modes that no rule excludes; none while the market as described is refused (a refusal
+        says what to change first)."""
+        if self.refusals:
+            return []
         return [m for m in MODES if m in self.admitted and m not in self.excluded]
 
     @property

@@ -14,11 +14,17 @@ from engine.errors import EngineError
 from engine.law.knowledge import KnowledgeBase, knowledge
 from engine.reasoning.compiled import compiled
 
-GRID_START = dt.date(2024, 1, 1)
-GRID_END = dt.date(2027, 12, 31)
+
+def grid_span(kb: KnowledgeBase) -> tuple[dt.date, dt.date]:
+    """The dates to check, from the data: from the day every parameter an evaluation needs has a value, to
+    the day before the last of them ends (the end of the last change year when none ends). A parameter that
+    ends before the others is then reported as a gap, not silently shortening the period."""
+    start, _ = kb.coverage()
+    ends = [v.start for name in kb.engine_parameters() for v in kb.params.get(name).values if v.value is None]
+    return start, (max(ends) - dt.timedelta(days=1)) if ends else dt.date(max(kb.bounds).year, 12, 31)
 
 
-def date_grid(start: dt.date = GRID_START, end: dt.date = GRID_END, bounds=()) -> list[dt.date]:
+def date_grid(start: dt.date, end: dt.date, bounds=()) -> list[dt.date]:
     """The first of every month, plus each change date and the day before it, within [start, end]."""
     days = set()
     d = start
@@ -33,7 +39,10 @@ def date_grid(start: dt.date = GRID_START, end: dt.date = GRID_END, bounds=()) -
     return sorted(days)
 
 
-def coverage_problems(kb: KnowledgeBase, start: dt.date = GRID_START, end: dt.date = GRID_END) -> list[str]:
+def coverage_problems(kb: KnowledgeBase, start: dt.date | None = None, end: dt.date | None = None) -> list[str]:
+    if start is None or end is None:
+        span = grid_span(kb)
+        start, end = start or span[0], end or span[1]
     problems = []
     grid = date_grid(start, end, kb.bounds)
     for family, versions in kb.families().items():

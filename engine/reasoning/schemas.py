@@ -74,6 +74,7 @@ DECISION_FIELDS: dict[str, dict[str, str]] = {
         "hourly_cost": "Coût horaire moyen chargé (€/h)",
         "sources": "Source de chaque donnée du calcul",
         "overridden": "Données fournies par la description du marché plutôt que par la pratique",
+        "lots": "Heures de chaque lot (numéro → heures) quand le chiffre du marché est la somme de ses lots",
     },
     "ParameterUse": {
         "name": "Identifiant du paramètre daté",

@@ -119,8 +119,11 @@ def caveats(kb: KnowledgeBase, epoch: Epoch, out: Outcome, lots: list[Outcome], 
                                         valeur=fmt.by_unit(pv.value, param.unit), note=note),
                         rule=rule.id, references=refs(kb, pv.references), verified=False,
                     ))
-    if kb.names.facts.hours_clause in out.facts and out.hours is not None:
-        practice = [n for n in out.hours_params if kb.params.get(n).nature == "pratique"]
+    # the hours figure of a market in lots is its lots' sum: the values used are the lots'
+    with_hours = [o for o in (lots or [out]) if kb.names.facts.hours_clause in o.facts and o.hours is not None]
+    if with_hours:
+        used = list(dict.fromkeys(n for o in with_hours for n in o.hours_params))
+        practice = [n for n in used if kb.params.get(n).nature == "pratique"]
         if practice:
             unverified = [n for n in practice if not kb.params.is_verified(n, kb.params.value(n, on))]
 
