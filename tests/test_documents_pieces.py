@@ -342,3 +342,21 @@ def test_an_execution_condition_lot_gets_its_clause_in_a_criterion_document(rend
     for phrase in ("l'article 16.1 du CCAG-FCS", "Sont comptées comme heures d'insertion", "qu'au facilitateur",
                    "procédure contradictoire prévue à l'article 14.1.1 du CCAG-FCS", "par heure d'insertion non réalisée"):
         assert phrase in clause, phrase
+
+
+def test_generate_prints_the_decisions_warnings_on_stderr_and_writes_the_document(tmp_path):
+    """The warnings of the decision (unverified points, practice values…) reach the person who generates the
+    clause on stderr; the document is written all the same and stdout keeps its one line."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    market = tmp_path / "marche.json"
+    market.write_text(json.dumps(KINDS["marche_travaux"], ensure_ascii=False), encoding="utf-8")
+    output = tmp_path / "clause.docx"
+    result = CliRunner().invoke(cli, ["generate", str(market), "-o", str(output)])
+    assert result.exit_code == 0 and output.is_file()
+    warnings = engine.evaluate(KINDS["marche_travaux"]).warnings
+    assert warnings and f"Avertissements ({len(warnings)}) :" in result.stderr
+    assert all(f"  - {w.text}" in result.stderr for w in warnings)
+    assert result.stdout.count("\n") == 1 and "écrit" in result.stdout

@@ -94,6 +94,10 @@ def generate(ctx, market, date, mode, output, force, templates, no_annex, no_com
 
     click.echo(f"{output} écrit (mode {how}) : {_mode_label(ctx, decision.mode)} ; droit applicable au "
                f"{french.date_fr(decision.launch_date)}.")
+    if decision.warnings:  # the document is written all the same: the buyer reads these before using it
+        click.echo(f"Avertissements ({len(decision.warnings)}) :", err=True)
+        for warning in decision.warnings:
+            click.echo(f"  - {warning.text}", err=True)
 
 
 @cli.command()
