@@ -235,3 +235,28 @@ def test_a_wording_must_declare_the_variables_its_text_uses(tmp_path):
                     encoding="utf-8")
     result = CliRunner().invoke(cli, ["--rulesets", str(root), "rules", "check"])
     assert result.exit_code != 0 and "formulations.yaml" in result.output and "montant" in result.output
+
+
+@pytest.mark.parametrize("label, value", [
+    ("Services sociaux et spécifiques au-delà du seuil européen de 750 000 € HT", "750 000 €"),
+    ("Avant le 21 août 2026, la condition sociale reste facultative", "21 août"),
+    ("Part PME d'au moins 20 % dans le marché de partenariat", "20 %"),
+    ("Taux en vigueur depuis le 2025-01-01", "2025-01-01"),
+])
+def test_a_label_spelling_out_a_value_fails_the_check(tmp_path, label, value):
+    """A value written into a label goes stale when the parameter or the date changes: refused, with the value."""
+    root = tmp_path / "regles"
+    shutil.copytree(rulesets_dir(), root)
+    path = root / "rules" / "ccp_reserves.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(ANCHOR, ANCHOR.replace(
+        "label: Marché réservé aux structures d'insertion par l'activité économique", f"label: {label}")),
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--rulesets", str(root), "rules", "check"])
+    assert result.exit_code != 0 and f"« {value} »" in result.output and RULE in result.output, result.output
+
+
+def test_names_and_numbers_of_texts_are_not_values_in_a_label():
+    from engine.law.rules import value_in_label
+
+    assert value_in_label("Activation de la clause d'insertion du CCAG 2021") is None
+    assert value_in_label("Depuis l'entrée en vigueur du décret n° 2022-767") is None

@@ -215,6 +215,25 @@ def _located(exc: RulesetError, path: Path, shown: str) -> RulesetError:
     return RulesetError(shown, where, f"YAML invalide ligne {mark.line + 1}, colonne {mark.column + 1} : {problem}")
 
 
+# A label names what a rule decides; a value written into it (an amount, a rate, a date or a year) goes stale
+# when the dated parameter or the rule's validity changes, so labels name the threshold or the event instead
+# (« au-delà du seuil européen », « avant l'entrée en vigueur de la loi Climat »). « CCAG 2021 » and
+# « décret n° 2022-767 » are names.
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_VALUE_IN_LABEL = re.compile(
+    rf"\d[\d\u00a0\u202f ]*(?:[.,]\d+)?\s?(?:€|%|euros?\b)"      # an amount or a rate
+    rf"|\b\d{{1,2}}(?:er)?\s(?:{_MONTHS})\b"                      # a date in words
+    rf"|\b\d{{4}}-\d{{2}}-\d{{2}}\b"                                     # an ISO date
+    rf"|(?<!CCAG )(?<!n° )\b(?:19|20)\d{{2}}\b(?!-\d)",               # a year (not a text's number)
+    re.IGNORECASE)
+
+
+def value_in_label(label: str) -> str | None:
+    """The amount, rate, date or year a label spells out, if any."""
+    found = _VALUE_IN_LABEL.search(label)
+    return found.group(0) if found else None
+
+
 def check_rules(
     rules: list[Rule],
     references: dict[str, Reference],
@@ -229,6 +248,9 @@ def check_rules(
         if r.id in seen:
             raise RulesetError(r.file, where, f"identifiant déjà utilisé dans {seen[r.id]}")
         seen[r.id] = r.file
+        if (value := value_in_label(r.label)) is not None:
+            raise RulesetError(r.file, where, f"le libellé écrit une valeur (« {value} ») qui vieillira avec le "
+                                              "paramètre ou la date de validité : nommez le seuil ou l'événement")
         for ref in r.references:
             if ref not in references:
                 raise RulesetError(r.file, where, f"référence inconnue '{ref}'")
