@@ -347,6 +347,51 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
         raise Refused(f"{len(failures)} marché(s) sans document : voir {csv_path}")
 
 
+@cli.command()
+@click.argument("inputs", metavar="ENTREE...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), metavar="DOSSIER",
+              help="Dossier des résultats : contrats.csv, synthese.json, rapport.html.")
+@click.option("--date", callback=_iso_date, metavar="AAAA-MM-JJ",
+              help="Applique le droit de cette date à tous les contrats (défaut : date de lancement estimée de chacun).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processus en parallèle (défaut : tous les cœurs).")
+@click.option("--buyers", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="ACHETEURS.csv",
+              help="Types d'acheteurs connus : colonnes « siret » et « type ».")
+@click.option("--force", is_flag=True, help="Remplace les résultats d'un audit précédent dans DOSSIER.")
+@click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
+def audit(inputs, outdir, date, jobs, buyers, force, quiet):
+    """Audite des données essentielles (DECP) : contrats soumis à la clause sociale obligatoire, clauses publiées.
+
+    ENTREE : fichiers DECP tels que publiés (JSON 2019, JSON 2022, CSV tabulaire), format reconnu au contenu.
+    Codes de sortie : 0 terminé (les enregistrements illisibles sont comptés dans le rapport) ; 2 option
+    invalide ou fichier d'entrée illisible ; 3 dossier de sortie non vide (sans --force) ou écriture impossible.
+    """
+    from engine import audit as auditing
+
+    class OutputProblem(click.ClickException):
+        exit_code = 3
+
+        def show(self, file=None):
+            click.echo(f"Erreur : {self.message}", err=True)
+
+    total = sum(p.stat().st_size for p in inputs if p.is_file())
+    quiet = quiet or not sys.stderr.isatty()
+    bar = contextlib.nullcontext() if quiet else click.progressbar(
+        length=total, label="Lecture", file=sys.stderr, show_percent=True, show_eta=True)
+    try:
+        with bar:
+            data = auditing.audit(list(inputs), outdir, on=date, jobs=jobs, buyers=buyers, force=force,
+                                  progress=None if quiet else bar.update)
+    except auditing.AuditInputError as exc:
+        raise InputProblem(str(exc)) from None
+    except auditing.OutputError as exc:
+        raise OutputProblem(str(exc)) from None
+    e, v = data["enregistrements"], data["par_verdict"]
+    click.echo(f"{e['contrats_distincts']} contrat(s) distinct(s) sur {e['lus']} enregistrement(s) lu(s) "
+               f"({e['doublons_ecartes']} doublon(s), {e['illisibles']} illisible(s)) : "
+               + ", ".join(f"{k} {v[k]['contrats']}" for k in v) + f" — résultats dans {outdir}")
+
+
 def _usage_problem(exc: click.UsageError) -> tuple[str, str]:
     """click's usage errors as (option or argument, French message): click's own wording is English."""
     param = getattr(exc, "param", None)

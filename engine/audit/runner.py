@@ -1,0 +1,132 @@
+"""The audit run: read every input as a stream, drop duplicates, evaluate distinct contracts on N processes,
+stream the rows to contrats.csv and aggregate them.
+
+The main process reads, cleans and deduplicates (a duplicate is the same buyer and the same id, whatever the
+feed); batches of records go to forked workers that map, evaluate (engine.assess: no trace, no document)
+and return rows, in order. At most 2 × N batches are in flight, so memory does not grow with the input;
+the only per-contract state is the set of 64-bit keys seen (about 60 bytes per distinct contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import engine
+
+from . import contract, outputs, readers, records
+from .summary import Summary
+
+BATCH = 256
+
+
+@dataclass
+class Options:
+    on: dt.date | None = None  # --date: the law of this date for every contract
+    jobs: int | None = None
+    known_buyers: dict = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+_WORKER_OPTIONS: Options | None = None  # set before forking: workers inherit it
+
+
+def _process(batch: list[records.Record]) -> list[dict]:
+    o = _WORKER_OPTIONS
+    return [contract.row(r, o.on, o.known_buyers) for r in batch]
+
+
+def key(buyer_id: str, ident: str) -> int:
+    return hash((buyer_id, ident.strip().upper()))
+
+
+def _records(inputs: list[Path], summary: Summary, options: Options, progress):
+    """Distinct records of every input, in order; duplicates and unreadable records are counted."""
+    seen: set[int] = set()
+    duplicated: set[int] = set()
+    for path in inputs:
+        name = path.name
+        for fmt, position, raw in readers.read(path, progress):
+            info = summary.file(name, fmt)
+            info["format"] = info["format"] or fmt
+            if isinstance(raw, readers.ReadProblem):
+                summary.problem(name, position, raw.reason, raw.detail)
+                continue
+            summary.records_read += 1
+            info["enregistrements"] += 1
+            try:
+                r = records.normalise(fmt, raw, name, position, options.today)
+            except Exception as exc:  # noqa: BLE001 - a record never stops the run; its reason is counted
+                summary.problem(name, position, "enregistrement illisible", f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            if r.id:
+                k = key(r.buyer_id, r.id)
+                if k in seen:
+                    duplicated.add(k)
+                    summary.duplicates += 1
+                    info["doublons"] += 1
+                    continue
+                seen.add(k)
+            yield r
+    yield duplicated  # the caller's last item: keys seen more than once
+
+
+def run(inputs: list[Path], tmpdir: Path, options: Options, progress=None) -> tuple[Summary, set]:
+    """Process every input into tmpdir/contrats.csv; returns the aggregates and the duplicated keys."""
+    global _WORKER_OPTIONS
+    summary = Summary()
+    writer = outputs.RowWriter(tmpdir)
+    engine.prepare()  # compile every period once: forked workers share it
+    _WORKER_OPTIONS = options
+    jobs = options.jobs or os.cpu_count() or 1
+    stream = _records(inputs, summary, options, progress)
+    duplicated: set[int] = set()
+
+    def batches():
+        nonlocal duplicated
+        batch: list = []
+        for item in stream:
+            if isinstance(item, set):
+                duplicated = item
+                break
+            batch.append(item)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def consume(rows):
+        for row in rows:
+            writer.write(row)
+            summary.add(row)
+
+    try:
+        if jobs == 1:
+            for batch in batches():
+                consume(_process(batch))
+        else:
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            with ctx.Pool(jobs, initializer=_init, initargs=(options,)) as pool:
+                pending: deque = deque()
+                for batch in batches():
+                    pending.append(pool.apply_async(_process, (batch,)))
+                    while len(pending) > 2 * jobs:
+                        consume(pending.popleft().get())
+                while pending:
+                    consume(pending.popleft().get())
+        writer.finish(duplicated, key)
+        summary.flags["doublon"] = len(duplicated)  # kept contracts published more than once
+    finally:
+        writer.close()
+    return summary, duplicated
+
+
+def _init(options: Options) -> None:
+    global _WORKER_OPTIONS
+    _WORKER_OPTIONS = options
