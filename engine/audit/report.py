@@ -26,6 +26,10 @@ FLAG_LABELS = {
 }
 SOURCE_LABELS = {"fichier_acheteurs": "fichier des acheteurs fourni", "nom": "nom de l'acheteur",
                  "siren": "premier chiffre du SIREN", "defaut": "hypothèse par défaut (collectivité)"}
+PROCEDURE_LABELS = {"procedure_adaptee": "Procédure adaptée", "appel_offres": "Appel d'offres",
+                    "procedure_negociee": "Procédure avec négociation", "dialogue_competitif": "Dialogue compétitif",
+                    "sans_publicite": "Sans publicité ni mise en concurrence", "concession": "Concession",
+                    "inconnue": "Procédure non publiée ou non reconnue"}
 PARTS = [(CONFORME, "avec clause sociale", "#2e7d4f"), (NON_CONFORME, "sans clause publiée", "#c2571a")]
 _CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d1d1b;max-width:960px;margin:2em auto;padding:0 1em;
@@ -49,7 +53,8 @@ def _pct(part, total) -> str:
 
 
 def _subject_rows(table: dict) -> list[tuple[str, dict]]:
-    return [(label, {k: cells[k]["contrats"] for k in (CONFORME, NON_CONFORME)}) for label, cells in table.items()]
+    return [(label.replace("_", " "), {k: cells[k]["contrats"] for k in (CONFORME, NON_CONFORME)})
+            for label, cells in table.items()]
 
 
 def render(data: dict) -> str:
@@ -163,7 +168,7 @@ def _quality(data: dict) -> str:
 
 def _method(data: dict) -> str:
     lags = data["delais_lancement_mois"]
-    rows = "".join(f'<tr><td>{escape(k.replace("_", " "))}</td><td class="n">{v["mois"]} mois</td></tr>'
+    rows = "".join(f'<tr><td>{escape(PROCEDURE_LABELS.get(k, k))}</td><td class="n">{v["mois"]} mois</td></tr>'
                    for k, v in lags.items())
     return ("<h2>Méthode</h2><p>Chaque contrat est décrit comme un marché pour le moteur de règles de clausier "
             "(montant initial, code CPV, procédure, type d'acheteur et de contrat), puis évalué avec le droit en "
