@@ -2,10 +2,11 @@
 
 import datetime as dt
 import json
+import os
 
 import pytest
 
-from engine.audit import audit
+from engine.audit import audit, runner
 from tests._audit import ALL_FIXTURES, FIXTURES, TODAY, rows, shared_samples
 
 
@@ -65,7 +66,8 @@ def test_hours_and_law_date(result):
 def test_counts(result):
     data, by_id = result
     e = data["enregistrements"]
-    assert e == {"lus": 27, "illisibles": 3, "doublons_ecartes": 4, "contrats_distincts": 23}
+    assert e == {"lus": 27, "illisibles": 3, "doublons_ecartes": 4, "contrats_distincts": 23,
+                 "processus_interrompus": 0}
     assert len(by_id) == 23
     assert sum(c["contrats"] for c in data["par_verdict"].values()) == 23
     assert data["drapeaux"]["doublon"] == 3  # W-CLAUSE, W-SANS, T-1
@@ -97,6 +99,26 @@ def test_two_processes_give_the_same_rows(tmp_path):
     a["options"].pop("jobs"), b["options"].pop("jobs")
     a["options"].pop("fichiers"), b["options"].pop("fichiers")
     assert a == b
+
+
+_PARENT = os.getpid()
+
+
+def _dying(batch):
+    """A worker killed in the middle of a batch (module level: the pool pickles it by name)."""
+    if os.getpid() != _PARENT:
+        os._exit(9)
+    return runner.real_process(batch)
+
+
+def test_a_dead_worker_does_not_hang_or_lose_rows(tmp_path, monkeypatch):
+    audit(ALL_FIXTURES, tmp_path / "a", jobs=1, today=TODAY)
+    monkeypatch.setattr(runner, "real_process", runner._process, raising=False)
+    monkeypatch.setattr(runner, "_process", _dying)
+    monkeypatch.setattr(runner, "BATCH", 4)
+    data = audit(ALL_FIXTURES, tmp_path / "b", jobs=2, today=TODAY)
+    assert data["enregistrements"]["processus_interrompus"] == 1
+    assert (tmp_path / "a" / "contrats.csv").read_bytes() == (tmp_path / "b" / "contrats.csv").read_bytes()
 
 
 def test_shared_samples(tmp_path):

@@ -15,6 +15,24 @@ COLUMNS = ("id", "acheteur_id", "acheteur_nom", "objet", "montant", "date_notifi
            "seuil_parametre", "format_source", "fichier", "position")
 
 
+def cells(values: dict) -> list[str]:
+    """The CSV cells of a row, in COLUMNS order (dates ISO, amounts without useless decimals, flags « oui »)."""
+    out = []
+    for name in COLUMNS:
+        value = values[name]
+        if value is None:
+            out.append("")
+        elif name in FLAGS:
+            out.append("oui" if value else "")
+        elif isinstance(value, float):
+            out.append(str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip("."))
+        elif isinstance(value, dt.date):
+            out.append(value.isoformat())
+        else:
+            out.append(str(value))
+    return out
+
+
 def row(r: Record, on: dt.date | None, known_buyers: dict) -> dict:
     kind, how = buyers.infer(r.buyer_id, r.buyer_name, known_buyers)
     name = r.buyer_name or (known_buyers.get(r.buyer_id, ("", ""))[1] if r.buyer_id in known_buyers else "")

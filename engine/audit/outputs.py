@@ -5,14 +5,13 @@ folder inside OUTDIR and moved into place only when the run is complete (nothing
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from .contract import COLUMNS, FLAGS
+from .contract import COLUMNS
 
 OUTPUTS = ("contrats.csv", "synthese.json", "rapport.html")
 
@@ -35,18 +34,6 @@ def prepare_outdir(outdir: Path, force: bool) -> Path:
         raise OutputError(f"{outdir} : écriture impossible ({exc.strerror or exc})") from None
 
 
-def _cell(name: str, value) -> str:
-    if value is None:
-        return ""
-    if name in FLAGS:
-        return "oui" if value else ""
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 class RowWriter:
     """Streams rows into the temporary CSV; `finish` sets the duplicate flag of kept rows in a second pass."""
 
@@ -56,8 +43,8 @@ class RowWriter:
         self._w = csv.writer(self._f, delimiter=";", lineterminator="\r\n")
         self._w.writerow(COLUMNS)
 
-    def write(self, row: dict) -> None:
-        self._w.writerow([_cell(c, row[c]) for c in COLUMNS])
+    def write(self, cells: list[str]) -> None:
+        self._w.writerow(cells)
 
     def finish(self, duplicated: set, key) -> Path:
         """Copy into contrats.csv (with BOM), marking `doublon` on rows whose key was seen again later."""

@@ -26,13 +26,6 @@ FORMAT_LABELS = {
     CSV_TABULAR: "CSV tabulaire consolidé",
     CSV_AUGMENTED: "CSV « DECP augmentées »",
 }
-# where records sit in each JSON shape (ijson prefixes) and whether the record is a concession
-_JSON_PREFIXES = {
-    "marches.item": (JSON_2019, None),
-    "marches.marche.item": (JSON_2022, False),
-    "marches.contrat-concession.item": (JSON_2022, True),
-    "item": (JSON_2019, None),  # a bare list of records (some exports drop the wrapper)
-}
 _SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(10 * 1024 * 1024)  # a cell holding a whole list of modifications
 
@@ -96,54 +89,57 @@ class _Counting(io.RawIOBase):
         return n
 
 
+def _json_layout(path: Path) -> list[tuple[str, str, bool | None]]:
+    """Where the records sit: [(ijson prefix, format, concession)], from the first events of the file."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(3) != b"\xef\xbb\xbf":
+                f.seek(0)
+            for prefix, event, _value in ijson.parse(f):
+                if prefix == "" and event == "start_array":
+                    return [("item", JSON_2019, None)]
+                if prefix == "marches" and event == "start_array":
+                    return [("marches.item", JSON_2019, None)]
+                if prefix == "marches" and event == "start_map":
+                    return [("marches.marche.item", JSON_2022, False),
+                            ("marches.contrat-concession.item", JSON_2022, True)]
+                if prefix == "marches":
+                    return []
+    except (ijson.common.IncompleteJSONError, UnicodeDecodeError):
+        return []
+    return []
+
+
 def _read_json(path: Path, progress):
+    """Records under each list of the layout, parsed in C (ijson.items): one pass per list (the marchés, then
+    the concessions of a 2022 file); only the first pass reports progress."""
+    layout = _json_layout(path)
+    if not layout:
+        yield JSON_2019, 0, ReadProblem("JSON sans liste « marches » reconnue, ou illisible dès le début", path.name)
+        return
     position = 0
-    fmt = None
-    with open(path, "rb") as raw:
-        f = io.BufferedReader(_Counting(raw, progress), 64 * 1024)
-        if f.peek(3)[:3] == b"\xef\xbb\xbf":
-            f.read(3)
-        events = ijson.parse(f, use_float=True)
-        builder = None
-        depth = 0
-        kind = concession = None
-        try:
-            for prefix, event, value in events:
-                if builder is None:
-                    if event in ("start_map", "start_array") and prefix in _JSON_PREFIXES:
-                        if event == "start_array":
-                            continue  # the list itself; its items have the prefix "….item"
-                        kind, concession = _JSON_PREFIXES[prefix]
-                        fmt = fmt or kind
-                        builder = ijson.ObjectBuilder()
-                        builder.event(event, value)
-                        depth = 1
-                    elif prefix in _JSON_PREFIXES and event not in ("start_array", "end_array"):
-                        position += 1  # a scalar where a record is expected
-                        yield (fmt or _JSON_PREFIXES[prefix][0], position,
-                               ReadProblem("enregistrement qui n'est pas un objet JSON", repr(value)[:80]))
-                    continue
-                builder.event(event, value)
-                if event in ("start_map", "start_array"):
-                    depth += 1
-                elif event in ("end_map", "end_array"):
-                    depth -= 1
-                    if depth == 0:
-                        position += 1
-                        record = builder.value
-                        builder = None
-                        if concession is not None and "_concession" not in record:
-                            record["_concession"] = concession
-                        yield kind, position, record
-        except ijson.common.IncompleteJSONError as exc:
-            position += 1
-            yield (fmt or JSON_2019, position,
-                   ReadProblem("fichier JSON tronqué ou mal formé (lecture arrêtée)", str(exc)[:200]))
-        except UnicodeDecodeError as exc:
-            position += 1
-            yield fmt or JSON_2019, position, ReadProblem("encodage non UTF-8 (lecture arrêtée)", str(exc)[:200])
-    if fmt is None and position == 0:
-        yield JSON_2019, 0, ReadProblem("JSON sans liste « marches » reconnue", str(path.name))
+    for n, (prefix, fmt, concession) in enumerate(layout):
+        with open(path, "rb") as raw:
+            f = io.BufferedReader(_Counting(raw, progress if n == 0 else None), 64 * 1024)
+            if f.peek(3)[:3] == b"\xef\xbb\xbf":
+                f.read(3)
+            try:
+                for record in ijson.items(f, prefix, use_float=True):
+                    position += 1
+                    if not isinstance(record, dict):
+                        yield fmt, position, ReadProblem("enregistrement qui n'est pas un objet JSON", repr(record)[:80])
+                        continue
+                    if concession is not None:
+                        record["_concession"] = concession
+                    yield fmt, position, record
+            except ijson.common.IncompleteJSONError as exc:
+                position += 1
+                yield fmt, position, ReadProblem("fichier JSON tronqué ou mal formé (lecture arrêtée)", str(exc)[:200])
+                return
+            except UnicodeDecodeError as exc:
+                position += 1
+                yield fmt, position, ReadProblem("encodage non UTF-8 (lecture arrêtée)", str(exc)[:200])
+                return
 
 
 def _read_csv(path: Path, kind: str, progress):

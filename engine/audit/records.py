@@ -87,6 +87,17 @@ def _csv_view(raw: dict) -> dict:
     return flat
 
 
+def raw_key(fmt: str, raw: dict) -> tuple[str, str]:
+    """(buyer id, id) of a raw record, cleaned as `normalise` cleans them (for deduplication in the reader)."""
+    if fmt in (CSV_TABULAR, CSV_AUGMENTED):
+        buyer = raw.get("acheteur.id") or raw.get("acheteur_id")
+        return quirks.identifier(buyer), quirks.identifier(raw.get("id"))
+    buyer = raw.get("acheteur") or raw.get("autoriteConcedante")
+    ident = raw.get("id")
+    return (quirks.identifier(buyer.get("id")) if isinstance(buyer, dict) else "",
+            quirks.identifier(ident) if not isinstance(ident, (dict, list)) else "")
+
+
 def normalise(fmt: str, raw: dict, file: str, position: int, today: dt.date) -> Record:
     """Build the Record of one raw record; never raises on odd values (they become None and flags)."""
     csv_row = fmt in (CSV_TABULAR, CSV_AUGMENTED)

@@ -13,6 +13,8 @@ import datetime as dt
 import multiprocessing
 import os
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +37,17 @@ class Options:
 _WORKER_OPTIONS: Options | None = None  # set before forking: workers inherit it
 
 
-def _process(batch: list[records.Record]) -> list[dict]:
+def _process(batch: list[tuple]) -> list[tuple]:
+    """Raw records -> ("row", cells) or ("problem", file, position, reason, detail), in order."""
     o = _WORKER_OPTIONS
-    return [contract.row(r, o.on, o.known_buyers) for r in batch]
+    out = []
+    for fmt, raw, file, position in batch:
+        try:
+            r = records.normalise(fmt, raw, file, position, o.today)
+            out.append(("row", contract.cells(contract.row(r, o.on, o.known_buyers))))
+        except Exception as exc:  # noqa: BLE001 - a record never stops the run; its reason is counted
+            out.append(("problem", file, position, "enregistrement illisible", f"{type(exc).__name__}: {exc}"[:200]))
+    return out
 
 
 def key(buyer_id: str, ident: str) -> int:
@@ -58,20 +68,16 @@ def _records(inputs: list[Path], summary: Summary, options: Options, progress):
                 continue
             summary.records_read += 1
             info["enregistrements"] += 1
-            try:
-                r = records.normalise(fmt, raw, name, position, options.today)
-            except Exception as exc:  # noqa: BLE001 - a record never stops the run; its reason is counted
-                summary.problem(name, position, "enregistrement illisible", f"{type(exc).__name__}: {exc}"[:200])
-                continue
-            if r.id:
-                k = key(r.buyer_id, r.id)
+            buyer_id, ident = records.raw_key(fmt, raw)
+            if ident:
+                k = key(buyer_id, ident)
                 if k in seen:
                     duplicated.add(k)
                     summary.duplicates += 1
                     info["doublons"] += 1
                     continue
                 seen.add(k)
-            yield r
+            yield fmt, raw, name, position
     yield duplicated  # the caller's last item: keys seen more than once
 
 
@@ -100,31 +106,54 @@ def run(inputs: list[Path], tmpdir: Path, options: Options, progress=None) -> tu
         if batch:
             yield batch
 
-    def consume(rows):
-        for row in rows:
-            writer.write(row)
-            summary.add(row)
+    def consume(results):
+        for item in results:
+            if item[0] == "row":
+                writer.write(item[1])
+                summary.add(item[1])
+            else:
+                summary.problem(*item[1:])
 
     try:
         if jobs == 1:
             for batch in batches():
                 consume(_process(batch))
         else:
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            with ctx.Pool(jobs, initializer=_init, initargs=(options,)) as pool:
-                pending: deque = deque()
-                for batch in batches():
-                    pending.append(pool.apply_async(_process, (batch,)))
-                    while len(pending) > 2 * jobs:
-                        consume(pending.popleft().get())
-                while pending:
-                    consume(pending.popleft().get())
+            _parallel(batches(), jobs, options, consume, summary)
         writer.finish(duplicated, key)
         summary.flags["doublon"] = len(duplicated)  # kept contracts published more than once
     finally:
         writer.close()
     return summary, duplicated
+
+
+def _parallel(batches, jobs: int, options: Options, consume, summary: Summary) -> None:
+    """Batches on forked workers, results consumed in order, at most 2 × jobs batches in flight.
+
+    A worker that dies (killed, out of memory) breaks the pool: its batches and the rest are then processed
+    in this process, and the incident is counted (`processus_interrompus`), instead of waiting forever.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pending: deque = deque()
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(options,)) as pool:
+        try:
+            for batch in batches:
+                pending.append([batch, None])  # kept first: submit itself raises once the pool is broken
+                pending[-1][1] = pool.submit(_process, batch)
+                while len(pending) > 2 * jobs:
+                    consume(pending[0][1].result())
+                    pending.popleft()  # only once consumed: a broken pool leaves it to be redone here
+            while pending:
+                consume(pending[0][1].result())
+                pending.popleft()
+            return
+        except BrokenProcessPool:
+            summary.worker_failures += 1
+    while pending:  # the pool is broken: finish here, in order
+        consume(_process(pending.popleft()[0]))
+    for batch in batches:
+        consume(_process(batch))
 
 
 def _init(options: Options) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from .contract import FLAGS
+from .contract import COLUMNS, FLAGS
 from .verdict import CONFORME, INDETERMINE, NON_CONFORME, VERDICTS
 
+_AT = {name: i for i, name in enumerate(COLUMNS)}
+_FLAG_AT = [(f, _AT[f]) for f in FLAGS]
 _VARIABLE = re.compile(r"\d{4}-\d{2}-\d{2}|\(\s*[-\d.,e+]+\s*€\)|« [^»]*»")
 EXAMPLES = 20
 
@@ -28,6 +30,7 @@ class Summary:
     def __init__(self):
         self.records_read = 0
         self.duplicates = 0
+        self.worker_failures = 0
         self.problems: Counter = Counter()
         self.problem_examples: list[dict] = []
         self.files: dict[str, dict] = {}
@@ -50,33 +53,36 @@ class Summary:
         if len(self.problem_examples) < EXAMPLES:
             self.problem_examples.append({"fichier": file, "position": position, "raison": reason, "detail": detail})
 
-    def add(self, row: dict) -> None:
-        v, amount, hours = row["verdict"], row["montant"] or 0.0, row["heures_theoriques"] or 0
-        year = row["date_notification"].year if row["date_notification"] else "inconnue"
-        for cell in (self.by_verdict[v], self.by_year[str(year)][v], self.by_segment[row["segment"] or "inconnu"][v],
-                     self.by_format[row["format_source"]][v]):
+    def add(self, c: list[str]) -> None:
+        """Count one output row (its CSV cells)."""
+        v = c[_AT["verdict"]]
+        amount = float(c[_AT["montant"]] or 0)
+        hours = int(c[_AT["heures_theoriques"]] or 0)
+        year = c[_AT["date_notification"]][:4] or "inconnue"
+        for cell in (self.by_verdict[v], self.by_year[year][v], self.by_segment[c[_AT["segment"]] or "inconnu"][v],
+                     self.by_format[c[_AT["format_source"]]][v]):
             cell["contrats"] += 1
             cell["montant"] += amount
             cell["heures"] += hours
-        b = self.buyers.get(row["acheteur_id"])
+        buyer, name = c[_AT["acheteur_id"]], c[_AT["acheteur_nom"]]
+        b = self.buyers.get(buyer)
         if b is None:
-            b = self.buyers[row["acheteur_id"]] = {"nom": row["acheteur_nom"], "type": row["type_acheteur"],
-                                                   "contrats": 0, **{x: 0 for x in VERDICTS},
-                                                   "heures_non_portees": 0, "montant": 0.0}
+            b = self.buyers[buyer] = {"nom": name, "type": c[_AT["type_acheteur"]], "contrats": 0,
+                                      **{x: 0 for x in VERDICTS}, "heures_non_portees": 0, "montant": 0.0}
         b["contrats"] += 1
         b[v] += 1
         b["montant"] += amount
-        if not b["nom"] and row["acheteur_nom"]:
-            b["nom"] = row["acheteur_nom"]
+        if not b["nom"] and name:
+            b["nom"] = name
         if v == NON_CONFORME:
             b["heures_non_portees"] += hours
-        for f in FLAGS:
-            if row[f]:
+        for f, i in _FLAG_AT:
+            if c[i]:
                 self.flags[f] += 1
         if v == INDETERMINE:
-            for part in row["motif"].split(" ; "):
+            for part in c[_AT["motif"]].split(" ; "):
                 self.reasons[_VARIABLE.sub("…", part)] += 1
-        self.buyer_sources[row["type_acheteur_source"]] += 1
+        self.buyer_sources[c[_AT["type_acheteur_source"]]] += 1
 
     def as_dict(self, meta: dict) -> dict:
         contracts = sum(c["contrats"] for c in self.by_verdict.values())
@@ -84,7 +90,8 @@ class Summary:
         return {
             **meta,
             "enregistrements": {"lus": self.records_read, "illisibles": sum(self.problems.values()),
-                                "doublons_ecartes": self.duplicates, "contrats_distincts": contracts},
+                                "doublons_ecartes": self.duplicates, "contrats_distincts": contracts,
+                                "processus_interrompus": self.worker_failures},
             "illisibles_par_raison": dict(self.problems.most_common()),
             "exemples_illisibles": self.problem_examples,
             "fichiers": self.files,
