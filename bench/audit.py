@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,7 @@ def build(fmt: str, n: int, samples: Path, path: Path) -> None:
         f.write("]}}" if fmt == "2022" else "]}")
 
 
-def baseline(path: Path, count: int) -> tuple[float, float, int]:
+def baseline(path: Path, count: int) -> tuple[float, float, int, float]:
     """evaluate() and assess() per second on one core, on the markets the audit builds from the first records."""
     markets = []
     for fmt, pos, raw in readers.read(path):
@@ -74,9 +75,10 @@ def baseline(path: Path, count: int) -> tuple[float, float, int]:
             markets.append(engine.Market.model_validate(m.market))
     engine.prepare()
     rates = []
+    cpu = 0.0
     for fn in (engine.evaluate, engine.assess):
         ok = 0
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for market in markets:
             try:
                 fn(market)
@@ -84,7 +86,9 @@ def baseline(path: Path, count: int) -> tuple[float, float, int]:
             except engine.NoApplicableVersion:
                 ok += 1  # refused for its date: the audit pays for it too
         rates.append(len(markets) / (time.perf_counter() - t))
-    return rates[0], rates[1], len(markets)
+        if fn is engine.evaluate:
+            cpu = len(markets) / (time.process_time() - c)
+    return rates[0], rates[1], len(markets), cpu
 
 
 def _tree_rss(pid: int) -> int:
@@ -106,9 +110,10 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict]:
+def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict, float]:
     cmd = [sys.executable, str(ROOT / "cli.py"), "audit", str(path), "-o", str(outdir), "-j", str(jobs), "-q",
            "--force"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -117,10 +122,12 @@ def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict]:
         time.sleep(0.05)
     elapsed = time.perf_counter() - t
     out, err = proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # main process and its joined workers
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"clausier audit a échoué ({proc.returncode}) : {err or out}")
     data = json.loads((outdir / "synthese.json").read_text(encoding="utf-8"))
-    return elapsed, peak, data
+    return elapsed, peak, data, cpu
 
 
 def main() -> None:
@@ -144,17 +151,23 @@ def main() -> None:
         path = work / f"decp-{args.format}-{n}.{'csv' if args.format == 'csv' else 'json'}"
         build(args.format, n, args.samples, path)
         results[n] = (path, *run_audit(path, work / f"out-{n}", args.jobs))
-    path, elapsed, peak, data = results[args.n]
+    path, elapsed, peak, data, cpu = results[args.n]
     contracts = data["enregistrements"]["contrats_distincts"]
-    ev, asr, count = baseline(path, args.baseline)
+    ev, asr, count, ev_cpu = baseline(path, args.baseline)
     rate = contracts / elapsed
     print(f"  référence, evaluate() dans le processus, 1 cœur ({count} marchés) : {ev:8.0f} marchés/s")
     print(f"  pour information, assess() dans le processus, 1 cœur           : {asr:8.0f} marchés/s")
     print(f"  clausier audit -j {args.jobs}, fichier de {path.stat().st_size / 1e6:.0f} Mo, {contracts} contrats : "
           f"{elapsed:6.1f} s, {rate:8.0f} contrats/s = {rate / ev:.2f} × la référence (cible ≥ 1,5) "
           f"{'OK' if rate >= 1.5 * ev else 'HORS CIBLE'}")
+    print(f"  temps CPU (tous processus) : audit {contracts / cpu:.0f} contrats par seconde CPU, evaluate() "
+          f"{ev_cpu:.0f} marchés par seconde CPU ; sur {args.jobs} cœurs libres, l'audit ferait au plus "
+          f"{args.jobs * contracts / cpu / ev_cpu:.2f} × la référence")
+    load = os.getloadavg()[0]
+    print(f"  charge de la machine pendant la mesure (loadavg 1 min) : {load:.1f} pour {os.cpu_count()} cœurs"
+          + (" — machine partagée : les débits ci-dessus en souffrent" if load > (os.cpu_count() or 1) + 0.5 else ""))
     for n in sizes:
-        _, el, pk, _ = results[n]
+        _, el, pk, _, _ = results[n]
         print(f"  mémoire de pointe (processus principal + workers), {n:>7} enregistrements : {pk / 2**20:7.0f} Mio "
               f"({n / el:.0f} contrats/s)")
     flat = results[sizes[-1]][2] <= 1.15 * results[sizes[0]][2] + 20 * 2**20

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .evaluation import HOURS_FACT, _run, _Scope, _segment
-from .facts import today
+from .evaluation import HOURS_FACT, _segment
+from .facts import market_fact, today
+from .hours import compute_hours
 from .knowledge import knowledge
-from .models import MARKET_SCOPE, Market
+from .models import Market
 from .validation import parse_market
 
 
@@ -47,23 +48,37 @@ def assess(market: Market | dict | str | bytes, on: dt.date | None = None, *, ru
     launch = m.launch_date or on or today()
     epoch = kb.epoch(launch)
     segment = _segment(kb, m.segment, m.cpv, m)
-    scope = _Scope(MARKET_SCOPE, m.amount, m.amount, segment, m.cpv, m.mode, m.reserved_for, m.insertion)
-    out = _run(kb, epoch, m, scope, launch)
+    # The same fact as evaluation._run builds for the whole market (tests/test_audit_assess.py checks that
+    # both paths agree), without the statements, texts and trace a reader needs and a count does not.
+    hours, _used = compute_hours(m.amount, segment, m.insertion, kb.params, launch)
+    weight = (m.weights.insertion if m.weights and m.weights.insertion is not None
+              else epoch.values[kb.index.criterion_weight_parameter].value)
+    fact = market_fact(
+        voc=kb.vocabulary, sss_prefixes=list(epoch.values[kb.index.sss_parameter].value),
+        buyer_type=m.buyer_type, procedure=m.procedure, contract_type=m.contract_type, segment=segment,
+        cpv=m.cpv, mode=m.mode, reserved_for=m.reserved_for, amount=m.amount, total_amount=m.amount,
+        hours=hours.value, hours_imposed=bool(m.insertion and m.insertion.hours is not None),
+        derogation=m.derogation.reason if m.derogation else None, duration_months=m.duration_months,
+        insertion_weight=weight, market=None,
+    )
+    facts: set[str] = set()
     established: dict[str, dict[str, object]] = {}
-    for rule in out.rules:
-        for fact in rule.then.faits:
-            used = established.setdefault(fact, {})
-            for name in rule.used_parameters:
-                used[name] = epoch.values[name].value
+    for i in kb.host.run(epoch.name, fact):
+        rule = epoch.rules[i]
+        for name in rule.then.faits:
+            facts.add(name)
+            used = established.setdefault(name, {})
+            for param in rule.used_parameters:
+                used[param] = epoch.values[param].value
     return Assessment(
         launch_date=launch,
         ruleset_version=kb.version,
-        public=out.fact["public"],
+        public=fact["public"],
         segment=segment,
-        category=out.fact["category"],
-        facts=frozenset(out.facts),
+        category=fact["category"],
+        facts=frozenset(facts),
         established_by=established,
-        hours=out.hours.value if HOURS_FACT in out.facts and out.hours is not None else None,
+        hours=hours.value if HOURS_FACT in facts else None,
     )
 
 

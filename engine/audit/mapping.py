@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import engine
@@ -45,6 +46,16 @@ class Mapped:
     procedure: str  # engine procedure, or "inconnue"
     launch: dt.date | None
     date_source: str
+
+
+@functools.lru_cache(maxsize=16384)
+def _segment(code8: str) -> str:
+    return engine.segment_for_cpv(code8)
+
+
+@functools.lru_cache(maxsize=16384)
+def _valid_cpv(code8: str, check: str | None) -> bool:
+    return cpv_list.valid(code8, check)
 
 
 def procedure_of(label: str) -> str:
@@ -83,9 +94,9 @@ def to_market(r: Record, buyer_type: str, on: dt.date | None) -> Mapped:
     if "defense ou de securite" in r.nature:
         missing.append("marché de défense ou de sécurité : ses seuils propres ne sont pas dans les règles")
     if r.cpv:
-        if not cpv_list.valid(r.cpv, r.cpv_check):
+        if not _valid_cpv(r.cpv, r.cpv_check):
             r.flags.add("cpv_invalide")
-        segment = engine.segment_for_cpv(r.cpv)
+        segment = _segment(r.cpv)
     elif r.concession:
         segment = "travaux" if "travaux" in r.nature else "autres_services"
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import html
 import re
 import unicodedata
@@ -23,14 +24,19 @@ EARLIEST, LATEST_YEARS_AHEAD = dt.date(2000, 1, 1), 2  # a date outside this spa
 
 
 def is_placeholder(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in PLACEHOLDERS)
+    if value is None:
+        return True
+    # every placeholder is short: long strings (most values) are answered without stripping them
+    return value.__class__ is str and len(value) < 8 and value.strip().lower() in PLACEHOLDERS
 
 
 def text(value) -> str:
     """One-line text: HTML entities decoded, control characters dropped, spaces collapsed, NFC."""
     if is_placeholder(value):
         return ""
-    s = str(value)
+    s = value if value.__class__ is str else str(value)
+    if s.isascii() and s.isprintable() and "&" not in s and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s  # the common case: nothing to clean
     if "&" in s:
         s = html.unescape(s)
     s = _CONTROL.sub(" ", s)
@@ -39,6 +45,13 @@ def text(value) -> str:
 
 def key(value) -> str:
     """A comparison key for labels: lower case, no accents, single spaces (« CONCESSION DE TRAVAUX »)."""
+    if value is None:
+        return ""
+    return _key(value if value.__class__ is str else str(value))
+
+
+@functools.lru_cache(maxsize=4096)  # labels (nature, procedure, techniques…) repeat across records
+def _key(value: str) -> str:
     s = unicodedata.normalize("NFKD", text(value)).encode("ascii", "ignore").decode().lower()
     return _SPACES.sub(" ", s.replace("’", "'")).strip()
 
