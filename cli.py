@@ -359,7 +359,8 @@ def batch(ctx, source, outdir, jobs, fmt, force, quiet, date, templates):
               help="Types d'acheteurs connus : colonnes « siret » et « type ».")
 @click.option("--force", is_flag=True, help="Remplace les résultats d'un audit précédent dans DOSSIER.")
 @click.option("--quiet", "-q", is_flag=True, help="Pas de barre de progression.")
-def audit(inputs, outdir, date, jobs, buyers, force, quiet):
+@click.pass_context
+def audit(ctx, inputs, outdir, date, jobs, buyers, force, quiet):
     """Audite des données essentielles (DECP) : contrats soumis à la clause sociale obligatoire, clauses publiées.
 
     ENTREE : fichiers DECP tels que publiés (JSON 2019, JSON 2022, CSV tabulaire), format reconnu au contenu.
@@ -367,6 +368,7 @@ def audit(inputs, outdir, date, jobs, buyers, force, quiet):
     invalide ou fichier d'entrée illisible ; 3 dossier de sortie non vide (sans --force) ou écriture impossible.
     """
     from engine import audit as auditing
+    from engine import errors as engine_errors
 
     class OutputProblem(click.ClickException):
         exit_code = 3
@@ -381,11 +383,13 @@ def audit(inputs, outdir, date, jobs, buyers, force, quiet):
     try:
         with bar:
             data = auditing.audit(list(inputs), outdir, on=date, jobs=jobs, buyers=buyers, force=force,
-                                  progress=None if quiet else bar.update)
+                                  progress=None if quiet else bar.update, rulesets=ctx.obj["rulesets"])
     except auditing.AuditInputError as exc:
         raise InputProblem(str(exc)) from None
     except auditing.OutputError as exc:
         raise OutputProblem(str(exc)) from None
+    except engine_errors.RulesetError as exc:
+        raise Refused(str(exc)) from None
     e, v = data["enregistrements"], data["par_verdict"]
     click.echo(f"{e['contrats_distincts']} contrat(s) distinct(s) sur {e['lus']} enregistrement(s) lu(s) "
                f"({e['doublons_ecartes']} doublon(s), {e['illisibles']} illisible(s)) : "

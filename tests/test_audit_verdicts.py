@@ -3,9 +3,11 @@
 import datetime as dt
 import json
 import os
+import shutil
 
 import pytest
 
+import engine
 from engine.audit import audit, runner
 from tests._audit import ALL_FIXTURES, FIXTURES, TODAY, rows, shared_samples
 
@@ -99,6 +101,17 @@ def test_two_processes_give_the_same_rows(tmp_path):
     a["options"].pop("jobs"), b["options"].pop("jobs")
     a["options"].pop("fichiers"), b["options"].pop("fichiers")
     assert a == b
+
+
+def test_practice_lag_is_a_ruleset_parameter(tmp_path):
+    copy = tmp_path / "regles"
+    shutil.copytree(engine.rulesets_dir(), copy)
+    lag = copy / "parameters" / "pratique" / "delai_lancement_notification" / "appel_offres.yaml"
+    lag.write_text(lag.read_text(encoding="utf-8").replace("value: 4,", "value: 6,"), encoding="utf-8")
+    audit([FIXTURES / "decp-2022-cas.json"], tmp_path / "out", jobs=1, today=TODAY, rulesets=copy)
+    row = rows(tmp_path / "out")["W-SANS"]  # notified 2027-01-15: launched 2026-07-15, before the obligation
+    assert (row["verdict"], row["date_droit_applique"]) == ("non_soumis", "2026-07-15")
+    assert "6 mois" in row["date_droit_source"]
 
 
 _PARENT = os.getpid()

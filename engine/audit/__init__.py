@@ -27,7 +27,8 @@ class AuditInputError(Exception):
 
 
 def audit(inputs: list[Path], outdir: Path, *, on: dt.date | None = None, jobs: int | None = None,
-          buyers: Path | None = None, force: bool = False, progress=None, today: dt.date | None = None) -> dict:
+          buyers: Path | None = None, force: bool = False, progress=None, today: dt.date | None = None,
+          rulesets: Path | None = None) -> dict:
     """Audit DECP files into OUTDIR (contrats.csv, synthese.json, rapport.html); returns the synthesis."""
     inputs = [Path(p) for p in inputs]
     for path in inputs:
@@ -43,18 +44,19 @@ def audit(inputs: list[Path], outdir: Path, *, on: dt.date | None = None, jobs: 
             known = load_buyers(Path(buyers))
         except BuyersFileError as exc:
             raise AuditInputError(str(exc)) from None
-    options = runner.Options(on=on, jobs=jobs, known_buyers=known, today=today or dt.date.today())
+    options = runner.Options(on=on, jobs=jobs, known_buyers=known, today=today or dt.date.today(),
+                             rulesets=rulesets)
     tmpdir = outputs.prepare_outdir(Path(outdir), force)
     try:
         summary, _dups = runner.run(inputs, tmpdir, options, progress)
         meta = {
             "outil": "clausier audit",
-            "version_regles": engine.prepare(),
+            "version_regles": engine.prepare(rulesets),
             "date_execution": options.today.isoformat(),
             "options": {"date": on.isoformat() if on else None, "jobs": jobs or os.cpu_count(),
                         "fichier_acheteurs": str(buyers) if buyers else None,
                         "fichiers": [str(p) for p in inputs]},
-            "delais_lancement_mois": _lags(options.today),
+            "delais_lancement_mois": _lags(options.today, rulesets),
         }
         data = summary.as_dict(meta)
         outputs.write_json(tmpdir, data)
@@ -69,11 +71,11 @@ def audit(inputs: list[Path], outdir: Path, *, on: dt.date | None = None, jobs: 
     return data
 
 
-def _lags(on: dt.date) -> dict:
+def _lags(on: dt.date, rulesets) -> dict:
     out = {}
     for name in ("procedure_adaptee", "appel_offres", "procedure_negociee", "dialogue_competitif", "sans_publicite",
                  "concession", "inconnue"):
-        value, nature, verified = engine.parameter(f"{LAG_PARAMETER}.{name}", on)
+        value, nature, verified = engine.parameter(f"{LAG_PARAMETER}.{name}", on, rulesets=rulesets)
         out[name] = {"mois": value, "nature": nature, "verifie": verified}
     return out
 

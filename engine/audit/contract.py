@@ -33,11 +33,11 @@ def cells(values: dict) -> list[str]:
     return out
 
 
-def row(r: Record, on: dt.date | None, known_buyers: dict) -> dict:
+def row(r: Record, on: dt.date | None, known_buyers: dict, rulesets=None) -> dict:
     kind, how = buyers.infer(r.buyer_id, r.buyer_name, known_buyers)
     name = r.buyer_name or (known_buyers.get(r.buyer_id, ("", ""))[1] if r.buyer_id in known_buyers else "")
-    m = mapping.to_market(r, kind, on)
-    v = verdict.decide(r, m)
+    m = mapping.to_market(r, kind, on, rulesets)
+    v = verdict.decide(r, m, rulesets)
     return {
         "id": r.id, "acheteur_id": r.buyer_id, "acheteur_nom": name, "objet": r.objet[:300],
         "montant": r.amount, "date_notification": r.notification, "cpv": r.cpv or r.cpv_raw, "segment": m.segment,

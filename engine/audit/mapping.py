@@ -49,13 +49,13 @@ class Mapped:
 
 
 @functools.lru_cache(maxsize=16384)
-def _segment(code8: str) -> str:
-    return engine.segment_for_cpv(code8)
+def _segment(code8: str, rulesets) -> str:
+    return engine.segment_for_cpv(code8, rulesets=rulesets)
 
 
 @functools.lru_cache(maxsize=16384)
-def _valid_cpv(code8: str, check: str | None) -> bool:
-    return cpv_list.valid(code8, check)
+def _valid_cpv(code8: str, check: str | None, rulesets) -> bool:
+    return cpv_list.valid(code8, check, rulesets)
 
 
 def procedure_of(label: str) -> str:
@@ -81,22 +81,22 @@ def _minus_months(d: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def lag_months(procedure: str, concession: bool, on: dt.date) -> int:
+def lag_months(procedure: str, concession: bool, on: dt.date, rulesets=None) -> int:
     name = f"{LAG_PARAMETER}.{'concession' if concession else procedure}"
-    value, _nature, _verified = engine.parameter(name, on)
+    value, _nature, _verified = engine.parameter(name, on, rulesets=rulesets)
     return int(value)
 
 
-def to_market(r: Record, buyer_type: str, on: dt.date | None) -> Mapped:
+def to_market(r: Record, buyer_type: str, on: dt.date | None, rulesets=None) -> Mapped:
     missing: list[str] = []
     contract = contract_type_of(r)
     procedure = procedure_of(r.procedure)
     if "defense ou de securite" in r.nature:
         missing.append("marché de défense ou de sécurité : ses seuils propres ne sont pas dans les règles")
     if r.cpv:
-        if not _valid_cpv(r.cpv, r.cpv_check):
+        if not _valid_cpv(r.cpv, r.cpv_check, rulesets):
             r.flags.add("cpv_invalide")
-        segment = _segment(r.cpv)
+        segment = _segment(r.cpv, rulesets)
     elif r.concession:
         segment = "travaux" if "travaux" in r.nature else "autres_services"
     else:
@@ -115,7 +115,7 @@ def to_market(r: Record, buyer_type: str, on: dt.date | None) -> Mapped:
     elif r.notification is None:
         missing.append("date de notification absente")
     else:
-        months = lag_months(procedure, r.concession, r.notification)
+        months = lag_months(procedure, r.concession, r.notification, rulesets)
         launch = _minus_months(r.notification, months)
         source = f"notification − {months} mois ({'concession' if r.concession else procedure})"
     if missing:

@@ -31,6 +31,7 @@ class Options:
     on: dt.date | None = None  # --date: the law of this date for every contract
     jobs: int | None = None
     known_buyers: dict = field(default_factory=dict)
+    rulesets: Path | None = None  # an edited copy of rulesets/ (practice lags, thresholds), default: shipped
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -44,7 +45,7 @@ def _process(batch: list[tuple]) -> list[tuple]:
     for fmt, raw, file, position in batch:
         try:
             r = records.normalise(fmt, raw, file, position, o.today)
-            out.append(("row", contract.cells(contract.row(r, o.on, o.known_buyers))))
+            out.append(("row", contract.cells(contract.row(r, o.on, o.known_buyers, o.rulesets))))
         except Exception as exc:  # noqa: BLE001 - a record never stops the run; its reason is counted
             out.append(("problem", file, position, "enregistrement illisible", f"{type(exc).__name__}: {exc}"[:200]))
     return out
@@ -86,7 +87,7 @@ def run(inputs: list[Path], tmpdir: Path, options: Options, progress=None) -> tu
     global _WORKER_OPTIONS
     summary = Summary()
     writer = outputs.RowWriter(tmpdir)
-    engine.prepare()  # compile every period once: forked workers share it
+    engine.prepare(options.rulesets)  # compile every period once: forked workers share it
     _WORKER_OPTIONS = options
     jobs = options.jobs or os.cpu_count() or 1
     stream = _records(inputs, summary, options, progress)

@@ -38,7 +38,7 @@ def threshold(assessment) -> tuple[float | None, str]:
     return None, ""
 
 
-def decide(r: Record, m: Mapped) -> dict:
+def decide(r: Record, m: Mapped, rulesets=None) -> dict:
     """Verdict, reason, hours and threshold of one mapped record."""
     out = {"verdict": INDETERMINE, "motif": "", "heures_theoriques": None, "seuil": None, "seuil_parametre": "",
            "date_droit": m.launch}
@@ -46,8 +46,8 @@ def decide(r: Record, m: Mapped) -> dict:
         out["motif"] = " ; ".join(m.missing)
         return out
     try:
-        a = engine.assess(engine.Market.model_validate(m.market))
-    except engine.NoApplicableVersion as exc:
+        a = engine.assess(engine.Market.model_validate(m.market), rulesets=rulesets)
+    except engine.NoApplicableVersion:
         out["motif"] = f"droit applicable au {m.launch.isoformat()} non couvert par les règles"
         return out
     except engine.InputError as exc:
@@ -57,7 +57,7 @@ def decide(r: Record, m: Mapped) -> dict:
     out["seuil"], out["seuil_parametre"] = threshold(a)
     if not (a.facts & SUBJECT_FACTS):
         partial = r.flags & {"lot", "marche_subsequent"}
-        if partial and "sous_seuil_ue" in a.facts and out["seuil"] and _subject_at(m, out["seuil"]):
+        if partial and "sous_seuil_ue" in a.facts and out["seuil"] and _subject_at(m, out["seuil"], rulesets):
             what = "lot publié seul" if "lot" in partial else "marché subséquent"
             out["motif"] = (f"{what} sous le seuil : la valeur de l'ensemble (tous lots, accord-cadre) n'est pas "
                             "publiée et pourrait l'atteindre")
@@ -84,10 +84,10 @@ def decide(r: Record, m: Mapped) -> dict:
     return out
 
 
-def _subject_at(m: Mapped, value: float) -> bool:
+def _subject_at(m: Mapped, value: float, rulesets) -> bool:
     """Whether the same contract at the threshold value would be subject (the whole could reach it)."""
     try:
-        a = engine.assess(engine.Market.model_validate({**m.market, "amount": value}))
+        a = engine.assess(engine.Market.model_validate({**m.market, "amount": value}), rulesets=rulesets)
     except (engine.NoApplicableVersion, engine.InputError):
         return False
     return bool(a.facts & SUBJECT_FACTS)
