@@ -34,9 +34,9 @@ PARTS = [(CONFORME, "avec clause sociale", "#2e7d4f"), (NON_CONFORME, "sans clau
 _CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d1d1b;max-width:960px;margin:2em auto;padding:0 1em;
 line-height:1.45}h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #2e7d4f;
-padding-bottom:.2em;margin-top:2em}.sub{color:#555;margin-top:0}.cards{display:flex;gap:1em;flex-wrap:wrap}
-.card{flex:1 1 190px;border:1px solid #ddd;border-radius:6px;padding:.8em 1em;background:#fafaf7}
-.card b{display:block;font-size:1.7em;color:#2e7d4f}.card.warn b{color:#c2571a}table{border-collapse:collapse;
+padding-bottom:.2em;margin-top:2em}.sub{color:#555;margin-top:0}.cards{display:flex;gap:.8em;flex-wrap:wrap}
+.card{flex:1 1 150px;border:1px solid #ddd;border-radius:6px;padding:.8em 1em;background:#fafaf7}
+.card b{display:block;font-size:1.7em;color:#2e7d4f}.card.warn b{color:#c2571a}.card.muted b{color:#666}table{border-collapse:collapse;
 width:100%;margin:.6em 0;font-size:.92em}th,td{border-bottom:1px solid #e2e2e2;padding:.35em .5em;text-align:left}
 td.n,th.n{text-align:right;white-space:nowrap}th{background:#f1f1ec}.note{color:#444;font-size:.9em}
 .caveat{background:#fff6e5;border-left:4px solid #e0a100;padding:.6em 1em;margin:1em 0}
@@ -75,13 +75,17 @@ def render(data: dict) -> str:
          f'<div class="card"><b>{_pct(counts[CONFORME], subject)}</b>de ces contrats soumis portent une clause '
          f'sociale</div>',
          f'<div class="card warn"><b>{_n(hours_left)}</b>heures d\'insertion théoriques non portées par les '
-         f'contrats soumis sans clause publiée</div></div>',
+         f'contrats soumis sans clause publiée</div>',
+         f'<div class="card muted"><b>{_n(counts[INDETERMINE])}</b>contrats indéterminés, faute de données '
+         f'suffisantes (voir la qualité des données)</div></div>',
          '<p class="caveat">Les données essentielles n\'ont aucun champ pour publier une dérogation motivée : un '
          'contrat soumis sans clause publiée n\'est donc <b>jamais</b> un manquement établi. Les heures sont '
          'théoriques : elles résultent de la formule des facilitateurs (montant × part de main-d\'œuvre × taux '
          'd\'insertion ÷ coût horaire), avec des valeurs de pratique par segment.</p>']
     h.append("<h2>Part des contrats soumis qui portent une clause sociale, par année de notification</h2>")
     h.append(_chart_or_none(_subject_rows(data["par_annee"]), "par année"))
+    h.append('<p class="note">n : contrats soumis à l\'obligation dont les données disent s\'ils portent une '
+             'clause sociale ; les contrats indéterminés n\'y figurent pas.</p>')
     h.append("<h2>… par segment d'achat</h2>")
     h.append(_chart_or_none(_subject_rows(data["par_segment"]), "par segment"))
     h.append("<h2>Acheteurs dont les contrats soumis sans clause publiée représentent le plus d'heures</h2>")
