@@ -40,6 +40,8 @@ def result(tmp_path_factory):
     ("CSV-MQ", "indetermine", "", "montant absent"),
     ("T-1", "indetermine", "5404000", "non publiées"),  # tabular extract: no social field
     ("T-2", "non_soumis", "5404000", "sous le seuil"),
+    ("S-ENORME", "indetermine", "", "valeur refusée par le moteur (amount"),  # 5 000 billion €: a typing error
+    ("W-BDC", "conforme", "5404000", "clause sociale"),
 ])
 def test_verdicts(result, ident, verdict, seuil, motif):
     row = result[1][ident]
@@ -56,6 +58,7 @@ def test_flags(result):
     assert on("S-ZERO") == {"montant_fictif"} and on("CSV-MQ") == {"montant_fictif"}
     assert on("20190002") == {"modifie", "date_reparee", "marche_subsequent"}
     assert on("CSV-AC") == {"accord_cadre_maximum"} and on("W-LOT2") == {"lot"}
+    assert on("W-BDC") == {"accord_cadre_maximum"}  # executed by purchase orders
 
 
 def test_hours_and_law_date(result):
@@ -68,10 +71,10 @@ def test_hours_and_law_date(result):
 def test_counts(result):
     data, by_id = result
     e = data["enregistrements"]
-    assert e == {"lus": 27, "illisibles": 3, "doublons_ecartes": 4, "contrats_distincts": 23,
+    assert e == {"lus": 29, "illisibles": 3, "doublons_ecartes": 4, "contrats_distincts": 25,
                  "processus_interrompus": 0}
-    assert len(by_id) == 23
-    assert sum(c["contrats"] for c in data["par_verdict"].values()) == 23
+    assert len(by_id) == 25
+    assert sum(c["contrats"] for c in data["par_verdict"].values()) == 25
     assert data["drapeaux"]["doublon"] == 3  # W-CLAUSE, W-SANS, T-1
 
 

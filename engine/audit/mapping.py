@@ -71,8 +71,9 @@ def contract_type_of(r: Record) -> str:
     if "partenariat" in r.nature:
         return "marche_partenariat"
     if "accord-cadre" in r.nature or "accord cadre" in r.nature or any(
-            t in ("accord-cadre", "accord cadre") for t in r.techniques):
-        return "accord_cadre"
+            t in ("accord-cadre", "accord cadre") for t in r.techniques) or any(
+            m in ("bons de commande", "marches subsequents") for m in r.modalities):
+        return "accord_cadre"  # executed by purchase orders or subsequent contracts: a framework agreement
     return "marche"
 
 

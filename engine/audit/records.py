@@ -126,6 +126,8 @@ def normalise(fmt: str, raw: dict, file: str, position: int, today: dt.date) -> 
             not quirks.is_placeholder(r.get(c)) and str(r.get(c)).strip() not in ("0", "False", "false")
             for c in ("idModification", "modification_id", "booleanModification", "montantModification"))
     techniques = quirks.listing(_get(r, "techniques", "technique")) or []
+    if "accord-cadre" in quirks.key(r.get("_type")):  # decp-rama: `_type` says what `nature` no longer does
+        techniques.append("Accord-cadre")
     modalities = quirks.listing(_get(r, "modalitesExecution", "modaliteExecution")) or []
     social = quirks.listing(r.get("considerationsSociales"))
     objet = quirks.text(_get(r, "objet"))

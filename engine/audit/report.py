@@ -161,9 +161,11 @@ def _quality(data: dict) -> str:
         h.append("</table>")
     src = data["type_acheteur_par_source"]
     h.append("<p>Le type d'acheteur n'est pas publié ; il a été déduit ainsi : " + ", ".join(
-        f"{escape(SOURCE_LABELS.get(k, k))} ({_n(n)})" for k, n in src.items()) + ". En cas de doute, le seuil "
-        "retenu est le plus élevé (celui des pouvoirs adjudicateurs autres que l'État) : un contrat n'est jamais "
-        "déclaré soumis sur une supposition. Un fichier des acheteurs (--buyers) rend ce choix exact.</p>")
+        f"{escape(SOURCE_LABELS.get(k, k))} ({_n(n)})" for k, n in src.items()) + ". Le seuil de l'État (plus bas) "
+        "n'est retenu que sur le fichier des acheteurs ou un nom sans ambiguïté (ministère, préfecture, "
+        "direction départementale…) ; le premier chiffre du SIREN ou l'hypothèse par défaut donnent le seuil "
+        "des autres pouvoirs adjudicateurs, plus élevé. Un fichier des acheteurs (--buyers) rend ce choix "
+        "exact.</p>")
     h.append("<p>Les lots publiés séparément et les marchés subséquents sont jugés sur leur propre montant : "
              "au-dessus du seuil, l'obligation est certaine ; en dessous, le contrat est indéterminé, car la valeur "
              "de l'ensemble n'est pas publiée.</p>")

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 import engine
 
 from . import quirks
@@ -50,8 +52,10 @@ def decide(r: Record, m: Mapped, rulesets=None) -> dict:
     except engine.NoApplicableVersion:
         out["motif"] = f"droit applicable au {m.launch.isoformat()} non couvert par les règles"
         return out
-    except engine.InputError as exc:
-        out["motif"] = f"description de marché refusée par le moteur : {exc}"
+    except ValidationError as exc:  # a value the market contract refuses (an amount beyond 1 000 billion €…)
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "marché"
+        out["motif"] = f"valeur refusée par le moteur ({where} : {first['msg']})"
         return out
     out["heures_theoriques"] = a.hours
     out["seuil"], out["seuil_parametre"] = threshold(a)
@@ -88,6 +92,6 @@ def _subject_at(m: Mapped, value: float, rulesets) -> bool:
     """Whether the same contract at the threshold value would be subject (the whole could reach it)."""
     try:
         a = engine.assess(engine.Market.model_validate({**m.market, "amount": value}), rulesets=rulesets)
-    except (engine.NoApplicableVersion, engine.InputError):
+    except (engine.NoApplicableVersion, ValidationError):
         return False
     return bool(a.facts & SUBJECT_FACTS)
