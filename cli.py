@@ -364,8 +364,9 @@ def audit(ctx, inputs, outdir, date, jobs, buyers, force, quiet):
     """Audite des données essentielles (DECP) : contrats soumis à la clause sociale obligatoire, clauses publiées.
 
     ENTREE : fichiers DECP tels que publiés (JSON 2019, JSON 2022, CSV tabulaire), format reconnu au contenu.
-    Codes de sortie : 0 terminé (les enregistrements illisibles sont comptés dans le rapport) ; 2 option
-    invalide ou fichier d'entrée illisible ; 3 dossier de sortie non vide (sans --force) ou écriture impossible.
+    Codes de sortie : 0 terminé (les enregistrements illisibles sont comptés dans le rapport) ; 1 règles
+    modifiées (--rulesets) invalides ; 2 option invalide, fichier d'entrée ou d'acheteurs illisible ; 3 dossier
+    de sortie non vide (sans --force) ou écriture impossible.
     """
     from engine import audit as auditing
     from engine import errors as engine_errors
