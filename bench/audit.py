@@ -150,11 +150,17 @@ def main() -> None:
     for n in sizes:
         path = work / f"decp-{args.format}-{n}.{'csv' if args.format == 'csv' else 'json'}"
         build(args.format, n, args.samples, path)
+    big = work / f"decp-{args.format}-{args.n}.{'csv' if args.format == 'csv' else 'json'}"
+    before = baseline(big, args.baseline)  # the baseline just before and just after the audits:
+    for n in sizes:  # the faster of the two is kept (the machine may be shared)
+        path = work / f"decp-{args.format}-{n}.{'csv' if args.format == 'csv' else 'json'}"
         results[n] = (path, *run_audit(path, work / f"out-{n}", args.jobs))
+    after = baseline(big, args.baseline)
+    ev, asr, count, ev_cpu = max(before, after)
     path, elapsed, peak, data, cpu = results[args.n]
     contracts = data["enregistrements"]["contrats_distincts"]
-    ev, asr, count, ev_cpu = baseline(path, args.baseline)
     rate = contracts / elapsed
+    print(f"  (référence avant les audits {before[0]:.0f}, après {after[0]:.0f} marchés/s : la plus rapide est retenue)")
     print(f"  référence, evaluate() dans le processus, 1 cœur ({count} marchés) : {ev:8.0f} marchés/s")
     print(f"  pour information, assess() dans le processus, 1 cœur           : {asr:8.0f} marchés/s")
     print(f"  clausier audit -j {args.jobs}, fichier de {path.stat().st_size / 1e6:.0f} Mo, {contracts} contrats : "
