@@ -34,13 +34,13 @@ PARTS = [(CONFORME, "avec clause sociale", "#2e7d4f"), (NON_CONFORME, "sans clau
 _CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d1d1b;max-width:960px;margin:2em auto;padding:0 1em;
 line-height:1.45}h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #2e7d4f;
-padding-bottom:.2em;margin-top:2em}.sub{color:#555;margin-top:0}.cards{display:flex;gap:.8em;flex-wrap:wrap}
-.card{flex:1 1 150px;border:1px solid #ddd;border-radius:6px;padding:.8em 1em;background:#fafaf7}
+padding-bottom:.2em;margin-top:2em}.sub{color:#555;margin-top:0}.cards{display:flex;gap:.7em;flex-wrap:wrap}
+.card{box-sizing:border-box;flex:1 1 0;min-width:150px;border:1px solid #ddd;border-radius:6px;padding:.8em 1em;background:#fafaf7}
 .card b{display:block;font-size:1.7em;color:#2e7d4f}.card.warn b{color:#c2571a}.card.muted b{color:#666}table{border-collapse:collapse;
 width:100%;margin:.6em 0;font-size:.92em}th,td{border-bottom:1px solid #e2e2e2;padding:.35em .5em;text-align:left}
 td.n,th.n{text-align:right;white-space:nowrap}th{background:#f1f1ec}.note{color:#444;font-size:.9em}
 .caveat{background:#fff6e5;border-left:4px solid #e0a100;padding:.6em 1em;margin:1em 0}
-footer{margin-top:3em;color:#666;font-size:.85em}
+footer{margin-top:3em;color:#666;font-size:.85em}.scroll{overflow-x:auto}td{overflow-wrap:anywhere}
 """
 
 
@@ -70,14 +70,14 @@ def render(data: dict) -> str:
          f'{escape(_dates(data))} — règles {escape(data["version_regles"])}</p>',
          '<div class="cards">',
          f'<div class="card"><b>{_n(total)}</b>contrats distincts analysés</div>',
-         f'<div class="card"><b>{_n(subject)}</b>soumis à l\'obligation de condition sociale, avec une information '
-         f'publiée sur la clause</div>',
+         f'<div class="card"><b>{_n(subject)}</b>contrats soumis à l\'obligation, dont on sait s\'ils portent '
+         f'une clause</div>',
          f'<div class="card"><b>{_pct(counts[CONFORME], subject)}</b>de ces contrats soumis portent une clause '
          f'sociale</div>',
-         f'<div class="card warn"><b>{_n(hours_left)}</b>heures d\'insertion théoriques non portées par les '
-         f'contrats soumis sans clause publiée</div>',
+         f'<div class="card warn"><b>{_n(hours_left)}</b>heures d\'insertion théoriques non portées par '
+         f'les contrats soumis sans clause</div>',
          f'<div class="card muted"><b>{_n(counts[INDETERMINE])}</b>contrats indéterminés, faute de données '
-         f'suffisantes (voir la qualité des données)</div></div>',
+         f'suffisantes</div></div>',
          '<p class="caveat">Les données essentielles n\'ont aucun champ pour publier une dérogation motivée : un '
          'contrat soumis sans clause publiée n\'est donc <b>jamais</b> un manquement établi. Les heures sont '
          'théoriques : elles résultent de la formule des facilitateurs (montant × part de main-d\'œuvre × taux '
@@ -93,21 +93,21 @@ def render(data: dict) -> str:
     if top:
         h.append(charts.bars([(_buyer_label(k, b), b["heures_non_portees"]) for k, b in top], "h",
                              "Heures non portées par acheteur"))
-        h.append('<table><tr><th>Acheteur</th><th>SIRET</th><th class="n">Contrats</th><th class="n">Soumis sans '
+        h.append('<div class="scroll"><table><tr><th>Acheteur</th><th>SIRET</th><th class="n">Contrats</th><th class="n">Soumis sans '
                  'clause</th><th class="n">Avec clause</th><th class="n">Heures non portées</th></tr>')
         for k, b in top:
             h.append(f'<tr><td>{escape(b["nom"] or "(nom non publié)")}</td><td>{escape(k)}</td>'
                      f'<td class="n">{_n(b["contrats"])}</td><td class="n">{_n(b[NON_CONFORME])}</td>'
                      f'<td class="n">{_n(b[CONFORME])}</td><td class="n">{_n(b["heures_non_portees"])}</td></tr>')
-        h.append("</table>")
+        h.append("</table></div>")
     else:
         h.append('<p class="note">Aucun contrat soumis sans clause publiée.</p>')
-    h.append("<h2>Verdicts</h2><table><tr><th>Verdict</th><th class=\"n\">Contrats</th><th class=\"n\">Montant "
+    h.append("<h2>Verdicts</h2><div class=\"scroll\"><table><tr><th>Verdict</th><th class=\"n\">Contrats</th><th class=\"n\">Montant "
              "initial HT</th><th class=\"n\">Heures théoriques</th></tr>")
     for key, label in VERDICT_LABELS.items():
         h.append(f'<tr><td>{escape(label)}</td><td class="n">{_n(v[key]["contrats"])}</td>'
                  f'<td class="n">{_n(v[key]["montant"])} €</td><td class="n">{_n(v[key]["heures"])}</td></tr>')
-    h.append("</table>")
+    h.append("</table></div>")
     h.append(_quality(data))
     h.append(_method(data))
     h.append('<footer>Données : Données essentielles de la commande publique, data.gouv.fr (Licence Ouverte 2.0). '
@@ -140,25 +140,25 @@ def _quality(data: dict) -> str:
     h = ["<h2>Qualité des données : à lire avant de citer un chiffre</h2>",
          f'<p>{_n(e["lus"])} enregistrements lus, {_n(e["illisibles"])} illisibles, {_n(e["doublons_ecartes"])} '
          f'doublons écartés (le même contrat publié par plusieurs flux), {_n(e["contrats_distincts"])} contrats '
-         f'distincts.</p><table><tr><th>Fichier</th><th>Format reconnu</th><th class="n">Enregistrements</th>'
+         f'distincts.</p><div class="scroll"><table><tr><th>Fichier</th><th>Format reconnu</th><th class="n">Enregistrements</th>'
          f'<th class="n">Illisibles</th><th class="n">Doublons</th></tr>']
     for name, f in data["fichiers"].items():
         h.append(f'<tr><td>{escape(name)}</td><td>{escape(FORMAT_LABELS.get(f["format"], "—"))}</td>'
                  f'<td class="n">{_n(f["enregistrements"])}</td><td class="n">{_n(f["illisibles"])}</td>'
                  f'<td class="n">{_n(f["doublons"])}</td></tr>')
-    h.append("</table>")
+    h.append("</table></div>")
     if data["illisibles_par_raison"]:
-        h.append('<table><tr><th>Enregistrements illisibles : raison</th><th class="n">Nombre</th></tr>')
+        h.append('<div class="scroll"><table><tr><th>Enregistrements illisibles : raison</th><th class="n">Nombre</th></tr>')
         h += [f'<tr><td>{escape(r)}</td><td class="n">{_n(n)}</td></tr>' for r, n in data["illisibles_par_raison"].items()]
-        h.append("</table>")
-    h.append('<table><tr><th>Particularité relevée</th><th class="n">Contrats</th></tr>')
+        h.append("</table></div>")
+    h.append('<div class="scroll"><table><tr><th>Particularité relevée</th><th class="n">Contrats</th></tr>')
     h += [f'<tr><td>{escape(FLAG_LABELS[f])}</td><td class="n">{_n(n)}</td></tr>' for f, n in data["drapeaux"].items()]
-    h.append("</table>")
+    h.append("</table></div>")
     reasons = list(data["indetermines_par_motif"].items())[:12]
     if reasons:
-        h.append('<table><tr><th>Pourquoi un contrat est indéterminé</th><th class="n">Contrats</th></tr>')
+        h.append('<div class="scroll"><table><tr><th>Pourquoi un contrat est indéterminé</th><th class="n">Contrats</th></tr>')
         h += [f'<tr><td>{escape(r)}</td><td class="n">{_n(n)}</td></tr>' for r, n in reasons]
-        h.append("</table>")
+        h.append("</table></div>")
     src = data["type_acheteur_par_source"]
     h.append("<p>Le type d'acheteur n'est pas publié ; il a été déduit ainsi : " + ", ".join(
         f"{escape(SOURCE_LABELS.get(k, k))} ({_n(n)})" for k, n in src.items()) + ". Le seuil de l'État (plus bas) "
@@ -181,7 +181,7 @@ def _method(data: dict) -> str:
             "vigueur à sa date de lancement. Cette date n'est pas publiée : elle est estimée en retranchant de la "
             "date de notification un délai usuel par procédure. Ces délais sont des <b>valeurs de pratique, non "
             "vérifiées</b>, réglables dans les paramètres des règles (pratique.delai_lancement_notification) :</p>"
-            f"<table><tr><th>Procédure</th><th class=\"n\">Délai retenu</th></tr>{rows}</table>"
+            f"<div class=\"scroll\"><table><tr><th>Procédure</th><th class=\"n\">Délai retenu</th></tr>{rows}</table></div>"
             "<p>Un contrat est soumis lorsque les règles concluent qu'une condition d'exécution sociale est "
             "obligatoire (valeur estimée au moins égale au seuil européen applicable, consultation lancée à "
             "compter de l'entrée en vigueur de l'obligation). Il est conforme lorsque ses données publiées "
