@@ -40,7 +40,7 @@ def result(tmp_path_factory):
     ("CSV-MQ", "indetermine", "", "montant absent"),
     ("T-1", "indetermine", "5404000", "non publiées"),  # tabular extract: no social field
     ("T-2", "non_soumis", "5404000", "sous le seuil"),
-    ("S-ENORME", "indetermine", "", "valeur refusée par le moteur (amount"),  # 5 000 billion €: a typing error
+    ("S-ENORME", "indetermine", "", "montant invraisemblable (5e+12 €)"),  # 5 000 billion €: a typing error
     ("W-BDC", "conforme", "5404000", "clause sociale"),
 ])
 def test_verdicts(result, ident, verdict, seuil, motif):
@@ -59,6 +59,14 @@ def test_flags(result):
     assert on("20190002") == {"modifie", "date_reparee", "marche_subsequent"}
     assert on("CSV-AC") == {"accord_cadre_maximum"} and on("W-LOT2") == {"lot"}
     assert on("W-BDC") == {"accord_cadre_maximum"}  # executed by purchase orders
+    assert on("S-ENORME") == {"montant_fictif"}
+
+
+def test_implausible_amounts_are_not_summed(result):
+    data, by_id = result
+    summed = sum(cell["montant"] for cell in data["par_verdict"].values())
+    expected = sum(float(r["montant"]) for r in by_id.values() if r["montant"] and r["montant_fictif"] != "oui")
+    assert summed == pytest.approx(expected) and summed < 1e9
 
 
 def test_hours_and_law_date(result):

@@ -16,7 +16,7 @@ VERDICT_LABELS = {
 }
 FLAG_LABELS = {
     "cpv_invalide": "Code CPV absent de la nomenclature CPV 2008 ou chiffre de contrôle faux",
-    "montant_fictif": "Montant absent, nul ou symbolique",
+    "montant_fictif": "Montant absent, nul, symbolique ou invraisemblable (non compté dans les totaux)",
     "doublon": "Contrat publié plusieurs fois (même acheteur, même identifiant)",
     "modifie": "Contrat modifié après notification (montant initial retenu)",
     "date_reparee": "Date réparée (fuseau horaire retiré, ou date de publication à défaut de notification)",

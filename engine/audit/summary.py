@@ -56,7 +56,8 @@ class Summary:
     def add(self, c: list[str]) -> None:
         """Count one output row (its CSV cells)."""
         v = c[_AT["verdict"]]
-        amount = float(c[_AT["montant"]] or 0)
+        # an absent, symbolic or implausible amount is not summed (one typing error would swamp the totals)
+        amount = 0.0 if c[_AT["montant_fictif"]] else float(c[_AT["montant"]] or 0)
         hours = int(c[_AT["heures_theoriques"]] or 0)
         year = c[_AT["date_notification"]][:4] or "inconnue"
         for cell in (self.by_verdict[v], self.by_year[year][v], self.by_segment[c[_AT["segment"]] or "inconnu"][v],

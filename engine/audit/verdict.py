@@ -55,7 +55,11 @@ def decide(r: Record, m: Mapped, rulesets=None) -> dict:
     except ValidationError as exc:  # a value the market contract refuses (an amount beyond 1 000 billion €…)
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "marché"
-        out["motif"] = f"valeur refusée par le moteur ({where} : {first['msg']})"
+        if where == "amount":
+            r.flags.add("montant_fictif")
+            out["motif"] = f"montant invraisemblable ({r.amount:g} €), refusé par le moteur"
+        else:
+            out["motif"] = f"valeur refusée par le moteur ({where} = {first.get('input')!r})"[:200]
         return out
     out["heures_theoriques"] = a.hours
     out["seuil"], out["seuil_parametre"] = threshold(a)
