@@ -18,7 +18,7 @@ import engine
 
 from . import outputs, readers, report, runner
 from .buyers import BuyersFileError, load_buyers
-from .mapping import LAG_PARAMETER, procedure_of  # noqa: F401 - documented entry points
+from .mapping import LAG_PARAMETER
 from .outputs import OutputError
 
 

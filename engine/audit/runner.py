@@ -1,9 +1,9 @@
 """The audit run: read every input as a stream, drop duplicates, evaluate distinct contracts on N processes,
 stream the rows to contrats.csv and aggregate them.
 
-The main process reads, cleans and deduplicates (a duplicate is the same buyer and the same id, whatever the
-feed); batches of records go to forked workers that map, evaluate (engine.assess: no trace, no document)
-and return rows, in order. At most 2 × N batches are in flight, so memory does not grow with the input;
+The main process reads (ijson parses in C) and deduplicates (a duplicate is the same buyer and the same id,
+whatever the feed); batches of raw records go to forked workers that clean, map, evaluate (engine.assess: no
+trace, no document) and return the CSV cells, in order; the main process writes and aggregates them. At most 2 × N batches are in flight, so memory does not grow with the input;
 the only per-contract state is the set of 64-bit keys seen (about 60 bytes per distinct contract).
 """
 
