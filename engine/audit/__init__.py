@@ -32,6 +32,8 @@ def audit(inputs: list[Path], outdir: Path, *, on: dt.date | None = None, jobs: 
     """Audit DECP files into OUTDIR (contrats.csv, synthese.json, rapport.html); returns the synthesis."""
     inputs = [Path(p) for p in inputs]
     for path in inputs:
+        if path.is_dir():
+            raise AuditInputError(f"{path} : est un dossier ; donnez les fichiers DECP eux-mêmes")
         if not path.is_file():
             raise AuditInputError(f"{path} : fichier introuvable")
         try:

@@ -67,10 +67,14 @@ def read(path: Path, progress=None):
     `progress(n)` is called with the number of bytes read since its last call (for a progress bar).
     """
     kind = sniff(path)
-    if kind == "json":
-        yield from _read_json(path, progress)
-    else:
-        yield from _read_csv(path, kind, progress)
+    try:
+        if kind == "json":
+            yield from _read_json(path, progress)
+        else:
+            yield from _read_csv(path, kind, progress)
+    except OSError as exc:  # the file vanished or the disk failed mid-way: what was read is kept
+        yield (JSON_2019 if kind == "json" else kind), 0, ReadProblem(
+            "lecture interrompue (erreur du système de fichiers)", str(exc)[:200])
 
 
 class _Counting(io.RawIOBase):
