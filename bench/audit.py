@@ -110,15 +110,26 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict, float]:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process so far (Linux /proc/PID/stat), None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return None
+
+
+def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict, float, float]:
     cmd = [sys.executable, str(ROOT / "cli.py"), "audit", str(path), "-o", str(outdir), "-j", str(jobs), "-q",
            "--force"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, main_cpu = 0, 0.0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
+        main_cpu = _cpu_seconds(proc.pid) or main_cpu  # the reading, dedup and writing process alone
         time.sleep(0.05)
     elapsed = time.perf_counter() - t
     out, err = proc.communicate()
@@ -127,7 +138,7 @@ def run_audit(path: Path, outdir: Path, jobs: int) -> tuple[float, int, dict, fl
     if proc.returncode != 0:
         raise SystemExit(f"clausier audit a échoué ({proc.returncode}) : {err or out}")
     data = json.loads((outdir / "synthese.json").read_text(encoding="utf-8"))
-    return elapsed, peak, data, cpu
+    return elapsed, peak, data, cpu, main_cpu
 
 
 def main() -> None:
@@ -157,7 +168,7 @@ def main() -> None:
         results[n] = (path, *run_audit(path, work / f"out-{n}", args.jobs))
     after = baseline(big, args.baseline)
     ev, asr, count, ev_cpu = max(before, after)
-    path, elapsed, peak, data, cpu = results[args.n]
+    path, elapsed, peak, data, cpu, main_cpu = results[args.n]
     contracts = data["enregistrements"]["contrats_distincts"]
     rate = contracts / elapsed
     print(f"  (référence avant les audits {before[0]:.0f}, après {after[0]:.0f} marchés/s : la plus rapide est retenue)")
@@ -166,14 +177,16 @@ def main() -> None:
     print(f"  clausier audit -j {args.jobs}, fichier de {path.stat().st_size / 1e6:.0f} Mo, {contracts} contrats : "
           f"{elapsed:6.1f} s, {rate:8.0f} contrats/s = {rate / ev:.2f} × la référence (cible ≥ 1,5) "
           f"{'OK' if rate >= 1.5 * ev else 'HORS CIBLE'}")
-    print(f"  temps CPU (tous processus) : audit {contracts / cpu:.0f} contrats par seconde CPU, evaluate() "
-          f"{ev_cpu:.0f} marchés par seconde CPU ; sur {args.jobs} cœurs libres, l'audit ferait au plus "
-          f"{args.jobs * contracts / cpu / ev_cpu:.2f} × la référence")
+    print(f"  temps CPU : audit {cpu:.0f} s en tout dont {main_cpu:.0f} s pour le processus principal, soit "
+          f"{contracts / cpu:.0f} contrats par seconde CPU ; evaluate() {ev_cpu:.0f} marchés par seconde CPU")
+    free = contracts / max(main_cpu, cpu / args.jobs)  # the busier of: the main process, the cores shared out
+    print(f"  sur {args.jobs} cœurs libres, l'audit ferait au plus {free:.0f} contrats/s = {free / ev_cpu:.2f} × "
+          f"evaluate() sur un cœur libre (cible ≥ 1,5) {'OK' if free >= 1.5 * ev_cpu else 'HORS CIBLE'}")
     load = os.getloadavg()[0]
     print(f"  charge de la machine pendant la mesure (loadavg 1 min) : {load:.1f} pour {os.cpu_count()} cœurs"
           + (" — machine partagée : les débits ci-dessus en souffrent" if load > (os.cpu_count() or 1) + 0.5 else ""))
     for n in sizes:
-        _, el, pk, _, _ = results[n]
+        _, el, pk, _, _, _ = results[n]
         print(f"  mémoire de pointe (processus principal + workers), {n:>7} enregistrements : {pk / 2**20:7.0f} Mio "
               f"({n / el:.0f} contrats/s)")
     flat = results[sizes[-1]][2] <= 1.15 * results[sizes[0]][2] + 20 * 2**20
