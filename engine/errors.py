@@ -29,6 +29,7 @@ ERROR_CODES: dict[str, tuple[ExitCode, str]] = {
     "entree_invalide": (ExitCode.INVALID_INPUT, "description du marché invalide"),
     "date_non_couverte": (ExitCode.INVALID_INPUT, "date de lancement hors de la période couverte par les règles"),
     "plan_invalide": (ExitCode.INVALID_INPUT, "plan d'achats illisible (type de fichier, colonnes du CSV)"),
+    "donnees_illisibles": (ExitCode.INVALID_INPUT, "fichier de données essentielles (DECP) ou d'acheteurs illisible"),
     "mode_non_admis": (ExitCode.REFUSED, "le mode demandé n'est pas admis pour ce marché"),
     "marches_sans_document": (ExitCode.REFUSED, "au moins un marché du lot est en erreur ou non admis"),
     "fichier_existant": (ExitCode.FILE_PROBLEM, "le fichier de sortie existe déjà (utilisez --force)"),

@@ -50,6 +50,8 @@ def _situations(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "date_non_couverte": (["generate", str(_write(tmp_path, dict(NOT_ALLOWED, launch_date="2031-01-01"), "d.json"))],
                               "date_non_couverte"),
         "plan_invalide": (["batch", str(tmp_path / "plan.txt"), "-o", str(tmp_path / "o")], "plan_invalide"),
+        "donnees_illisibles": (["audit", str(_write(tmp_path, "ni JSON ni CSV", "decp.txt")), "-o",
+                                str(tmp_path / "audit")], "donnees_illisibles"),
         "mode_non_admis": (["generate", str(_write(tmp_path, NOT_ALLOWED, "n.json")), "-o", str(tmp_path / "n.docx")],
                            "mode_non_admis"),
         "marches_sans_document": (["batch", str(plan), "-o", str(tmp_path / "sortie"), "-j", "1"],

@@ -44,6 +44,13 @@ class ParameterFamilies(_Section):
     hourly_cost: str
 
 
+class ProcedureFamilies(_Section):
+    """Parameters read per procedure (clausier audit): `<family>.<procedure>`, with `<family>.concession` and
+    `<family>.inconnue` (a procedure the published data does not name) required."""
+
+    launch_lag: str           # practice lag between the launch of a consultation and the notification
+
+
 class Blocks(_Section):
     """Clause blocks whose presence changes what Python puts in the template context."""
 
@@ -94,6 +101,7 @@ class Wordings(_Section):
 class EngineNames(_Section):
     parameters: Parameters
     parameter_families: ParameterFamilies
+    procedure_families: ProcedureFamilies
     blocks: Blocks
     facts: Facts
     contents: Contents
@@ -153,6 +161,10 @@ def check_names(names: EngineNames, *, parameters, segments, blocks, facts, cont
         for segment in segments:
             if f"{family}.{segment}" not in parameters:
                 raise missing("parameter_families", role, f"{family}.{segment}", "parameters/")
+    for role, family in names.procedure_families:
+        for key in ("concession", "inconnue"):
+            if f"{family}.{key}" not in parameters:
+                raise missing("procedure_families", role, f"{family}.{key}", "parameters/")
     for section, declared, known, where in (
         ("blocks", names.blocks, blocks, "les blocs des règles (then.blocs)"),
         ("facts", names.facts, facts, "les faits des règles (then.faits)"),

@@ -58,11 +58,8 @@ def evaluate(market: Market | dict | str | bytes, on: dt.date | None = None, *, 
             " ; l'option --date donnée est ignorée" if source == "launch_date" and on is not None else ""))
     epoch = compiled(kb).epoch(launch)
 
-    segment = _segment(kb, m.segment, m.cpv, m)
-    # thresholds are assessed on the whole contract; a subsequent contract on its framework agreement
-    total = m.framework_amount or m.amount
-    whole = Scope(MARKET_SCOPE, m.amount, total, segment, m.cpv, m.mode, m.reserved_for, m.insertion,
-                  given_segment=m.segment)
+    whole = whole_scope(kb, m)
+    segment, total = whole.segment, whole.total_amount
     out = _decide(kb, epoch, m, whole, launch)
 
     lots: list[LotDecision] = []
@@ -184,7 +181,18 @@ def _replace(scope: Scope, **changes) -> Scope:
     return Scope(**{**scope.__dict__, **changes})
 
 
-def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) -> Outcome:
+def whole_scope(kb: KnowledgeBase, m: Market) -> Scope:
+    """The scope of the whole market: thresholds are assessed on the whole contract (a subsequent contract on
+    its framework agreement's value)."""
+    segment = _segment(kb, m.segment, m.cpv, m)
+    return Scope(MARKET_SCOPE, m.amount, m.framework_amount or m.amount, segment, m.cpv, m.mode, m.reserved_for,
+                 m.insertion, given_segment=m.segment)
+
+
+def scope_fact(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date):
+    """The fact the rules match on for `scope`, with its hours computation and the parameters that used.
+
+    The one place the fact is built: evaluate() and assess() (the audit's lean path) run the same rules on it."""
     hours, hours_params = compute_hours(scope.amount, scope.segment, scope.insertion, kb, on)
     weight = (m.weights.insertion if m.weights and m.weights.insertion is not None
               else epoch.values[kb.names.parameters.criterion_weight].value)
@@ -215,6 +223,11 @@ def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) 
         clause_in_reserved=bool(m.reserved_keep_clause),
         market=scope.market_fact,
     )
+    return fact, hours, hours_params
+
+
+def _run(kb: KnowledgeBase, epoch: Epoch, m: Market, scope: Scope, on: dt.date) -> Outcome:
+    fact, hours, hours_params = scope_fact(kb, epoch, m, scope, on)
     fired = compiled(kb).host.run(epoch.name, fact)
     out = Outcome(rules=[epoch.rules[i] for i in fired], fact=fact, hours=hours, hours_params=hours_params)
     for order, rule in enumerate(out.rules):
