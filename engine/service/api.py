@@ -14,7 +14,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 import engine
@@ -30,8 +30,27 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKET_BODY = {"requestBody": {"required": True, "description": "La description du marché (le même JSON que "
                                "pour la ligne de commande ; voir GET /v1/schema/market)",
                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Market"}}}}}
-ON = Query(None, description="Date du droit applicable si le marché n'a pas de « launch_date » "
-                             "(AAAA-MM-JJ ; défaut : aujourd'hui), comme l'option --date")
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _date(name: str, description: str):
+    """A date query parameter, ISO only: pydantic's lax date parsing would read « 0 » as 1 January 1970."""
+
+    def parse(value: str | None = Query(None, alias=name, pattern=ISO_DATE, description=description,
+                                        json_schema_extra={"format": "date"})) -> dt.date | None:
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise Problem(p.PARAMETER, f"Paramètre invalide : « {name} » : la date {value} n'existe pas.",
+                          errors=[{"parameter": name, "code": "date_invalide", "detail": "date inexistante"}]) from None
+
+    return Depends(parse)
+
+
+ON = _date("on", "Date du droit applicable si le marché n'a pas de « launch_date » (AAAA-MM-JJ ; "
+                 "défaut : aujourd'hui), comme l'option --date")
 
 
 def _problem_responses(*kinds: p.Kind) -> dict:
@@ -143,7 +162,7 @@ async def market_schema() -> Response:
             responses={200: {"model": list[Rule],
                              "description": "Comme « clausier rules list --format json [--date] »"},
                        **_problem_responses(p.PARAMETER)})
-async def rules(on: dt.date | None = Query(None, description="Seulement les règles en vigueur à cette date "
-                                                                 "(AAAA-MM-JJ)")) -> Response:
+async def rules(on: dt.date | None = _date("on", "Seulement les règles en vigueur à cette date (AAAA-MM-JJ)")
+                ) -> Response:
     text = json.dumps(engine.rules(on), ensure_ascii=False, indent=2) + "\n"
     return Response(text, media_type="application/json")

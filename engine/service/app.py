@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 import engine
 
 from . import api, problems as p, questionnaire, schemas
-from .middleware import RequestContext, request_id
+from .middleware import INTERNAL_DETAIL, RequestContext, request_id
 from .problems import Problem
 from .settings import Settings
 
@@ -31,7 +31,10 @@ clause Word. Les réponses sont identiques à celles de la ligne de commande `cl
 
 Les erreurs suivent la RFC 9457 (`application/problem+json`) : `type` stable (`urn:clausier:probleme:…`),
 `title` et `detail` en français, `errors` (`pointer` JSON Pointer, `code`, `detail`) pour une entrée invalide.
-Chaque réponse porte un en-tête `X-Request-ID` (repris de la requête s'il y figure)."""
+Chaque réponse porte un en-tête `X-Request-ID` (repris de la requête s'il y figure).
+
+Types de problème :
+""" + "\n".join(f"- `{k.type}` ({k.status}) : {k.title}" for k in p.KINDS)
 SELF_TEST = {"segment": "travaux", "amount": 1_000_000, "procedure": "appel_offres", "buyer_type": "collectivite"}
 
 
@@ -89,7 +92,7 @@ def _health_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", summary="Prêt à répondre : règles chargées et compilées", tags=["exploitation"],
              response_model=schemas.Readiness, responses={503: {
-                 "description": p.NOT_READY.title,
+                 "description": f"{p.NOT_READY.title} ({p.NOT_READY.type})",
                  "content": {p.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}})
     async def readyz(request: Request):
         ready = request.app.state.ready
@@ -116,7 +119,8 @@ def _problem_response(request: Request, problem: Problem, headers: dict | None =
 _PARAMETER_DETAILS = {"date_from_datetime_parsing": "date ISO attendue (AAAA-MM-JJ)",
                       "date_parsing": "date ISO attendue (AAAA-MM-JJ)",
                       "date_from_datetime_inexact": "date ISO attendue (AAAA-MM-JJ)",
-                      "bool_parsing": "true ou false attendu"}
+                      "bool_parsing": "true ou false attendu",
+                      "string_pattern_mismatch": "date ISO attendue (AAAA-MM-JJ)"}
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -144,13 +148,8 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(engine.EngineError)
     async def on_engine(request: Request, exc: engine.EngineError):  # rules or templates of the server: not the client's
         log.error("requête %s : %s", request_id(request.scope), exc, exc_info=exc)
-        return _problem_response(request, Problem(p.INTERNAL, "Le service n'a pas pu traiter la demande ; "
-                                                              "l'incident est consigné dans son journal."))
-
-    @app.exception_handler(Exception)
-    async def on_crash(request: Request, exc: Exception):  # logged by the server with its traceback
-        return _problem_response(request, Problem(p.INTERNAL, "Le service n'a pas pu traiter la demande ; "
-                                                              "l'incident est consigné dans son journal."))
+        return _problem_response(request, Problem(p.INTERNAL, INTERNAL_DETAIL))
+    # Any other exception: RequestContext answers 500 with problem details, the server logs the traceback.
 
 
 def _openapi(app: FastAPI) -> dict:

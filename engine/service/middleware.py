@@ -3,15 +3,21 @@ basic security headers. A plain ASGI middleware: Starlette's BaseHTTPMiddleware 
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 
-REQUEST_ID = "x-request-id"
+from .problems import INTERNAL, PROBLEM_JSON, Problem
+
+log = logging.getLogger("clausier.service")
 _SANE_ID = re.compile(rb"^[A-Za-z0-9._:/+=-]{1,128}$")
 # Pages and scripts come from the service itself only (vendored assets, no CDN); Swagger UI sets inline styles.
 _CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
         b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 _COMMON = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+INTERNAL_DETAIL = "Le service n'a pas pu traiter la demande ; l'incident est consigné dans son journal."
 
 
 def request_id(scope) -> str | None:
@@ -35,9 +41,12 @@ class RequestContext:
             rid = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         encoded = rid.encode()
+        started = False
 
         async def send_with_headers(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", ()))
                 headers.append((b"x-request-id", encoded))
                 headers.extend(_COMMON)
@@ -46,4 +55,15 @@ class RequestContext:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            # Logged here and answered with problem details: re-raised, uvicorn would close a keep-alive
+            # connection the client may be about to reuse.
+            log.exception("requête %s : erreur interne", rid)
+            body = Problem(INTERNAL, INTERNAL_DETAIL).content(scope.get("path", ""), rid)
+            await send_with_headers({"type": "http.response.start", "status": 500, "headers": [
+                (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+            await send_with_headers({"type": "http.response.body", "body": body})
