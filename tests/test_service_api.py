@@ -259,3 +259,17 @@ def test_cors_allow_list():
         allowed = httpx.post(live.url + "/v1/decision", json=BASE, headers={"origin": "https://plateforme.example"})
         assert allowed.headers["access-control-allow-origin"] == "https://plateforme.example"
         assert "x-request-id" in allowed.headers["access-control-expose-headers"].lower()
+
+
+def test_a_client_that_hangs_up_mid_body_is_not_an_internal_error(service, client, caplog):
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(service.url)
+    body = json.dumps(BASE).encode()
+    for _ in range(5):
+        with socket.create_connection((url.hostname, url.port)) as s:
+            s.sendall(b"POST /v1/document HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      + f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:10])
+    assert post(client, "/v1/decision", BASE).status_code == 200
+    assert not [r for r in caplog.records if "erreur interne" in r.getMessage()]

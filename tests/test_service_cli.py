@@ -43,10 +43,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_two_workers_answer_and_sigterm_stops_the_service_cleanly():
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_workers_answer_and_sigterm_stops_the_service_cleanly(workers):
     pytest.importorskip("uvicorn")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", MAIN, "serve", "--port", str(port), "--workers", "2",
+    proc = subprocess.Popen([sys.executable, "-c", MAIN, "serve", "--port", str(port), "--workers", workers,
                              "--no-access-log"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -34,9 +34,10 @@ ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def _date(name: str, description: str):
-    """A date query parameter, ISO only: pydantic's lax date parsing would read « 0 » as 1 January 1970."""
+    """A date query parameter, ISO only: pydantic's lax date parsing would read « 0 » as 1 January 1970.
+    Async: FastAPI runs a plain function dependency in its thread pool, a thread hop per request."""
 
-    def parse(value: str | None = Query(None, alias=name, pattern=ISO_DATE, description=description,
+    async def parse(value: str | None = Query(None, alias=name, pattern=ISO_DATE, description=description,
                                         json_schema_extra={"format": "date"})) -> dt.date | None:
         if value is None:
             return None

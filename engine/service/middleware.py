@@ -7,6 +7,8 @@ import logging
 import re
 import uuid
 
+from starlette.requests import ClientDisconnect
+
 from .problems import INTERNAL, PROBLEM_JSON, Problem
 
 log = logging.getLogger("clausier.service")
@@ -57,6 +59,8 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:  # the client left before sending its whole request: nobody to answer
+            return
         except Exception:
             if started:
                 raise
