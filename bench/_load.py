@@ -101,7 +101,7 @@ async def _disconnect(port: int, body: bytes, counts: dict) -> None:
     await asyncio.sleep(0.005)
     writer.transport.abort()
     counts["coupures"] = counts.get("coupures", 0) + 1
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
 
 
 async def slow_client(port: int, body: bytes, stop: asyncio.Event, counts: dict, tally: Tally) -> None:

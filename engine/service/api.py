@@ -2,11 +2,12 @@
 
 Engine calls run on the event loop itself: an evaluation takes about half a millisecond of CPU, less than
 handing it to a thread would cost, and the workers (processes) are what spreads load over cores. A document
-(≈ 12 ms) goes to the thread pool so that the worker keeps reading other requests meanwhile.
+(≈ 12 ms) goes to the thread pool so that the worker keeps reading other requests meanwhile (see render()).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 import engine
 
@@ -128,15 +130,29 @@ async def document(request: Request, on: dt.date | None = ON,
                    ) -> Response:
     body = await read_json_body(request)
     found = evaluate(body, on)
-    data = await run_in_threadpool(render, found, annex, comments)
+    try:
+        data = await render(request, found, annex=annex, comments=comments)
+    except engine.NotAllowed as exc:
+        raise p.not_allowed_problem(exc) from None
     return Response(data, media_type=DOCX, headers={"content-disposition": attachment(found)})
 
 
-def render(found: engine.Decision, annex: bool, comments: bool) -> bytes:
-    try:
-        return engine.render(found, annex=annex, comments=comments)
-    except engine.NotAllowed as exc:
-        raise p.not_allowed_problem(exc) from None
+RENDER_SLOTS = 2  # documents rendered at once per worker: more threads only share the same interpreter lock
+
+
+async def render(request: Request, found: engine.Decision, **options) -> bytes:
+    """engine.render in the thread pool, a few at a time; skipped when the client has left meanwhile.
+
+    Measured in bench/service.py: clients that post a document request and hang up had queued hundreds of
+    renders for nobody, and the clients still there waited seconds behind them.
+    """
+    slots = request.app.state.render_slots
+    if slots is None:
+        slots = request.app.state.render_slots = asyncio.Semaphore(RENDER_SLOTS)
+    async with slots:
+        if await request.is_disconnected():
+            raise ClientDisconnect()
+        return await run_in_threadpool(engine.render, found, **options)
 
 
 def attachment(found: engine.Decision) -> str:

@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=clausier_version(), lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/v1/openapi.json")
     app.state.settings, app.state.ready, app.state.warm_up_failed = settings, None, False
+    app.state.render_slots = None  # an asyncio.Semaphore, made on first use inside the server's event loop
     app.include_router(api.router)
     app.include_router(questionnaire.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

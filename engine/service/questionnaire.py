@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 import jinja2
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 import engine
 
@@ -90,8 +89,7 @@ async def download(request: Request):
             problems.setdefault(_missing_field(label), "à renseigner")
         return _page(request, values, None, problems, missing, status=422)
     try:
-        data = await run_in_threadpool(engine.render, decision, annex="annex" in values,
-                                       comments="comments" in values)
+        data = await api.render(request, decision, annex="annex" in values, comments="comments" in values)
     except engine.NotAllowed:
         refused = "Aucun document ne peut être rédigé : le mode retenu n'est pas admis pour ce marché."
         return _page(request, values, decision, {}, [], status=422, refused=refused)
