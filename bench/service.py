@@ -58,16 +58,17 @@ def baseline(bodies: list[bytes]) -> dict[str, float]:
         for body in bodies:
             engine.evaluate(body)
     evaluate_rate = rounds * len(bodies) / (time.perf_counter() - t)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for body in bodies:
         engine.evaluate(body).model_dump_json(indent=2)
     json_rate = len(bodies) / (time.perf_counter() - t)
+    json_cpu_ms = (time.process_time() - cpu) / len(bodies) * 1000
     renderable = [d for d in decisions if d.allowed and d.mode][:200]
     t = time.perf_counter()
     for d in renderable:
         engine.render(d)
     render_rate = len(renderable) / (time.perf_counter() - t)
-    return {"evaluate": evaluate_rate, "evaluate_json": json_rate, "render": render_rate}
+    return {"evaluate": evaluate_rate, "evaluate_json": json_rate, "render": render_rate, "json_cpu_ms": json_cpu_ms}
 
 
 def free_port() -> int:
@@ -122,6 +123,15 @@ def workers_rss(server: subprocess.Popen) -> list[float]:
     kids = children(server.pid)
     workers = [k for k in kids if b"spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes()] or [server.pid]
     return [rss_mib(k) for k in sorted(workers)]
+
+
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) the service's processes have used so far."""
+    total = 0.0
+    for pid in [server.pid, *children(server.pid)]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def line(label: str, count: int, seconds: float, tally: Tally) -> str:
@@ -202,13 +212,18 @@ def main() -> None:
     try:
         run(load(port, decision_requests, 2_000, args.clients, Tally()))  # warm-up: every worker, every period
         gc.collect()
+        cpu = workers_cpu(server)
         elapsed, tally, memory = run(decisions_with_memory(port, decision_requests, args.requests, args.clients, server))
+        cpu_ms = (workers_cpu(server) - cpu) / args.requests * 1000
         rate = args.requests / elapsed
         print(line(f"décisions HTTP (uvloop, httptools)", args.requests, elapsed, tally))
         ratio = rate / base["evaluate"]
         print(f"  rapport au rythme en processus (evaluate seul) : {ratio:.2f}× (cible ≥ 0,5×) : {verdict(ratio >= 0.5)}")
         print(f"  p99 {tally.percentile(0.99):.1f} ms (cible ≤ 50 ms) : {verdict(tally.percentile(0.99) <= 50)} ; "
               f"erreurs : {verdict(not tally.errors)}")
+        print(f"  CPU du service par décision HTTP : {cpu_ms:.2f} ms, contre {base['json_cpu_ms']:.2f} ms pour "
+              f"evaluate + JSON en processus (surcoût HTTP {cpu_ms - base['json_cpu_ms']:+.2f} ms) ; "
+              f"charge de la machine : {os.getloadavg()[0]:.1f}")
         for label, values in memory.items():
             print(f"  mémoire des workers {label} : " + ", ".join(f"{v:.1f} Mio" for v in values))
         first, last = list(memory.values())[1], list(memory.values())[-1]
