@@ -8,7 +8,13 @@ Public API (everything else is internal):
     parameter(name, on) -> (value, nature, verified)   a dated parameter of rulesets/parameters
     rulesets_dir() -> Path                      the shipped rulesets/ folder (data files such as cpv-2008.csv)
     prepare(rulesets=None)                      compile every period once (before forking workers)
+    explanation(decision) -> str               the reasoning, rule by rule (`clausier explain`)
+    rules(on=None) -> list[dict]               the rules and their references (`clausier rules list --format json`)
+    labels() -> dict                           French labels of the enumerated input values
+    warm_up() -> None                          load and compile every rules period and template now
 """
+
+import datetime as _dt
 
 from engine.errors import (
     DocumentError,
@@ -41,6 +47,35 @@ def render(decision: Decision, templates=None, *, annex: bool = True, comments: 
     return _render(decision, templates, annex=annex, comments=comments)
 
 
+def explanation(decision: Decision, rulesets=None) -> str:
+    """The reasoning behind `decision`, rule by rule, in plain French (`clausier explain`)."""
+    from engine.reasoning.explain import explain
+
+    return explain(decision, rulesets)
+
+
+def rules(on: _dt.date | None = None, rulesets=None) -> list[dict]:
+    """Every rule (or those in force on `on`): id, label, validity dates, references and file."""
+    from engine.law.knowledge import knowledge
+    from engine.law.listing import rules_listing
+
+    return rules_listing(knowledge(rulesets), on)
+
+
+def labels(rulesets=None) -> dict[str, dict[str, str]]:
+    """The French label of each enumerated input value, by kind, as the rulesets' vocabulary names them."""
+    from engine.law.knowledge import knowledge
+
+    return knowledge(rulesets).vocabulary.labels()
+
+
+def warm_up(templates=None, rulesets=None) -> None:
+    """Load the rules, compile every period and prepare every template now (before answering or forking)."""
+    from engine.documents.render import warm_up as _warm_up
+
+    _warm_up(templates, rulesets)
+
+
 __all__ = [
     "Assessment",
     "Decision",
@@ -55,9 +90,13 @@ __all__ = [
     "RulesetError",
     "assess",
     "evaluate",
+    "explanation",
+    "labels",
     "parameter",
     "prepare",
     "render",
+    "rules",
     "rulesets_dir",
     "segment_for_cpv",
+    "warm_up",
 ]

@@ -38,6 +38,7 @@ ERROR_CODES: dict[str, tuple[ExitCode, str]] = {
     "ecriture_impossible": (ExitCode.FILE_PROBLEM, "écriture impossible (droits, place, dossier absent)"),
     "regles_invalides": (ExitCode.INVALID_RULES, "règles invalides"),
     "modeles_invalides": (ExitCode.INVALID_RULES, "modèles Word invalides"),
+    "service_non_installe": (ExitCode.INVALID_INPUT, "le service HTTP demande l'extension web (pip install \".[web]\")"),
     "erreur_interne": (ExitCode.INTERNAL, "erreur interne de clausier (un défaut à signaler)"),
     # reported by cli.py itself, when the package cannot even be imported
     "installation_incomplete": (ExitCode.INTERNAL, "installation incomplète : un module compilé ne se charge pas"),

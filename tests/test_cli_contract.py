@@ -65,7 +65,9 @@ def _situations(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     }
 
 
-@pytest.mark.parametrize("kind", [k for k in ERROR_CODES if k not in ("erreur_interne", "installation_incomplete")])
+# internal errors and a missing web extra are simulated in their own tests (test_service_cli.py…)
+@pytest.mark.parametrize("kind", [k for k in ERROR_CODES
+                                  if k not in ("erreur_interne", "installation_incomplete", "service_non_installe")])
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_each_failure_has_its_exit_code_and_its_json_object(runner, tmp_path, kind, fmt):
     """Each kind of failure exits with its documented code; with --format json, stderr is one JSON object."""

@@ -6,7 +6,7 @@ import atexit
 import gc
 import signal
 
-from engine.cli import audit, batch, decide, rules, starter  # noqa: F401 - registers the commands on the group
+from engine.cli import audit, batch, decide, rules, serve, starter  # noqa: F401 - registers the commands on the group
 from engine.cli.group import cli
 
 

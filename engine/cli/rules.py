@@ -27,11 +27,9 @@ def rules_list(ctx, date, fmt):
     kb = engine_call(knowledge, ctx.parent.obj["rulesets"])
     selected = [r for r in kb.rules if date is None or r.applies_on(date)]
     if fmt == "json":
-        out = [{"id": r.id, "label": r.label, "valid_from": r.valid_from.isoformat(),
-                "valid_until": r.valid_until.isoformat() if r.valid_until else None,
-                "references": [kb.references[x].public_dict() for x in r.references], "file": r.file}
-               for r in selected]
-        echo_json(out)
+        from engine.law.listing import rules_listing
+
+        echo_json(rules_listing(kb, date))
         return
     from engine.fmt import date_fr
 

@@ -72,3 +72,12 @@ def render(decision: Decision, templates: str | Path | None = None, *, annex: bo
     except jinja2.TemplateError as exc:
         raise DocumentError(name, f"erreur de modèle : {exc}", _around(exc)) from None
     return finish(rendered, decision, comment_texts(trace, kb) if comments else {})
+
+
+def warm_up(templates: str | Path | None = None, rulesets=None) -> None:
+    """Load the rules, compile every period they cover and prepare every template now (a long-running
+    process, before it answers or forks), instead of on the first market that needs each."""
+    from engine.reasoning.compiled import compiled
+
+    preload(templates, rulesets)
+    compiled(knowledge(rulesets)).compile_all()

@@ -151,6 +151,12 @@ class Vocabulary(BaseModel):
         """The key of the CCAG a purchase of `segment` usually refers to (checked at load: exactly one)."""
         return next(name for name, entry in self.ccag.items() if segment in entry.segments)
 
+    def labels(self) -> dict[str, dict[str, str]]:
+        """The French label of each enumerated input value, by section (segments, acheteurs, procedures,
+        contrats, reservations, modes, derogations)."""
+        sections = ("segments", "acheteurs", "procedures", "contrats", "reservations", "modes", "derogations")
+        return {name: {code: entry.libelle for code, entry in getattr(self, name).items()} for name in sections}
+
     def segment_for_cpv(self, cpv8: str) -> str:
         """The segment whose CPV prefix is the longest match; the default segment otherwise."""
         best, best_len = self.default_segment, 0

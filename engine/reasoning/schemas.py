@@ -127,9 +127,7 @@ def _labels(rulesets: Path | None) -> dict[str, dict[str, str]]:
     from engine.resources import rulesets_dir
 
     root = Path(rulesets) if rulesets else rulesets_dir()
-    voc = load_vocabulary(root / "vocabulaire.yaml", root)
-    sections = ("segments", "acheteurs", "procedures", "contrats", "reservations", "modes", "derogations")
-    return {name: {code: entry.libelle for code, entry in getattr(voc, name).items()} for name in sections}
+    return load_vocabulary(root / "vocabulaire.yaml", root).labels()
 
 
 def _one_of(labels: dict[str, str]) -> list[dict]:
