@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -114,9 +115,16 @@ class KnowledgeBase:
         self.bounds = epoch_bounds(self.rules, self.params)
         self.version = f"{self.index.version}+{self._digest()}"
 
+    @cached_property
+    def _coverage(self) -> tuple[dt.date, dt.date | None]:
+        return self._span()
+
     def coverage(self) -> tuple[dt.date, dt.date | None]:
         """The period the rules cover, from the data: every parameter an evaluation needs has a value from the
-        latest first value to the day before the earliest end (None: no end)."""
+        latest first value to the day before the earliest end (None: no end). Computed once."""
+        return self._coverage
+
+    def _span(self) -> tuple[dt.date, dt.date | None]:
         starts, ends = [], []
         for name in self.engine_parameters():
             values = self.params.get(name).values

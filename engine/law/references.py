@@ -5,6 +5,7 @@ Rules and parameters cite references by id; this module owns their shape and how
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -51,6 +52,11 @@ class Reference(BaseModel):
         return self.code not in ("Guide", "Pratique", "Jurisprudence", "Principe", "Service public")
 
     def public_dict(self) -> dict:
+        """The reference as a decision shows it (a new dict each call, built once per reference)."""
+        return dict(self._public)
+
+    @cached_property
+    def _public(self) -> dict:
         return {
             "code": self.code,
             "article": self.article,
