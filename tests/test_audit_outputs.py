@@ -11,6 +11,8 @@ from engine.audit import OutputError, audit
 from engine.audit.contract import COLUMNS
 from tests._audit import ALL_FIXTURES, FIXTURES, ROOT, TODAY
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 
 def test_files(tmp_path):
     data = audit(ALL_FIXTURES, tmp_path, jobs=1, today=TODAY)

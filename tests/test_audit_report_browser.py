@@ -7,6 +7,8 @@ import pytest
 from engine.audit import audit
 from tests._audit import ALL_FIXTURES, TODAY
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]

@@ -40,6 +40,7 @@ def documents():
     return out
 
 
+@pytest.mark.slow
 class TestReproducible:
     def test_same_input_gives_the_same_bytes(self):
         """Two renders of the same decision are byte for byte identical."""
@@ -66,6 +67,7 @@ class TestReproducible:
         assert decision.ruleset_version in plain(docx_text(data))
 
 
+@pytest.mark.slow
 class TestNumbering:
     @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
     def test_headings_are_numbered_in_plain_text_and_no_marker_is_left(self, documents, name):
@@ -155,6 +157,7 @@ class TestAnnex:
         assert "Annexe – Justification" not in text and "l'annexe finale" not in text
 
 
+@pytest.mark.slow
 class TestContent:
     @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
     def test_every_blank_is_highlighted_and_written_the_same_way(self, documents, name):

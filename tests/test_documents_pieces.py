@@ -18,6 +18,8 @@ from docx.text.paragraph import Paragraph
 import engine
 from engine.testing import plain
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 

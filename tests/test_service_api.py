@@ -13,6 +13,8 @@ from cli import cli  # noqa: E402
 from engine.service.settings import Settings  # noqa: E402
 from tests._service import LiveService
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 JSON = {"content-type": "application/json"}

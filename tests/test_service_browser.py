@@ -19,7 +19,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"navigateur absent ({CHROMIUM}) : apt-get install chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="paquet playwright absent : pip install \".[test]\"")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parent / "output" / "screenshots"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 httpx = pytest.importorskip("httpx")
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "import sys, cli; sys.argv[0] = 'clausier'; cli.main()"

@@ -13,6 +13,8 @@ import pytest
 
 from tests._service import LiveService
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 schemathesis = pytest.importorskip("schemathesis")
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"

@@ -12,6 +12,8 @@ import engine  # noqa: E402
 from engine.service import form  # noqa: E402
 from tests._service import LiveService
 
+pytestmark = pytest.mark.slow  # python -m pytest --all (CI runs it)
+
 ANSWERS = {"buyer_type": "collectivite", "segment": "proprete", "amount": "1 250 000,50", "procedure": "appel_offres",
            "contract_type": "marche", "launch_date": "2026-11-24", "title": "Nettoyage", "insertion.rate": "7,5",
            "insertion.hourly_cost": "32", "annex": "on"}

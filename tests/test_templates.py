@@ -66,6 +66,7 @@ def _edit(path: Path, drop_marker: str | None = None, add: str | None = None):
     doc.save(path)
 
 
+@pytest.mark.slow
 class TestTemplatesCheckCommand:
     def test_our_templates_are_reported_conforming(self):
         """`clausier templates check templates/` exits 0 and says each template conforms."""
