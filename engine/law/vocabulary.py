@@ -7,6 +7,7 @@ Holds no legal value: what a CPV or a mode means in law comes from the vocabular
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
 from typing import get_args
 
@@ -158,7 +159,18 @@ class Vocabulary(BaseModel):
         return {name: {code: entry.libelle for code, entry in getattr(self, name).items()} for name in sections}
 
     def segment_for_cpv(self, cpv8: str) -> str:
-        """The segment whose CPV prefix is the longest match; the default segment otherwise."""
+        """The segment whose CPV prefix is the longest match; the default segment otherwise (remembered per
+        code: an audit asks for the same few thousand codes again and again)."""
+        found = self._segment_of.get(cpv8)
+        if found is None:
+            found = self._segment_of[cpv8] = self._longest_prefix(cpv8)
+        return found
+
+    @cached_property
+    def _segment_of(self) -> dict[str, str]:
+        return {}
+
+    def _longest_prefix(self, cpv8: str) -> str:
         best, best_len = self.default_segment, 0
         for name, seg in self.segments.items():
             for prefix in seg.cpv:
