@@ -26,17 +26,22 @@ from engine.errors import (
     RulesetError,
 )
 from engine.market.model import Market
-from engine.reasoning.assessment import (
-    Assessment,
-    assess,
-    parameter,
-    prepare,
-    segment_for_cpv,
-)
 from engine.reasoning.decision import Decision
 from engine.reasoning.evaluate import evaluate
 from engine.resources import rulesets_dir
 from engine.version import __version__
+
+_LEAN = ("Assessment", "assess", "parameter", "prepare", "segment_for_cpv")
+
+
+def __getattr__(name: str):
+    """The audit's lean path (engine.reasoning.assessment), imported on first use: a command line that
+    never audits does not pay for it at start-up."""
+    if name in _LEAN:
+        from engine.reasoning import assessment
+
+        return getattr(assessment, name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 
 def render(decision: Decision, templates=None, *, annex: bool = True, comments: bool = True) -> bytes:
