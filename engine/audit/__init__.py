@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from engine.law.knowledge import knowledge
 from engine.reasoning.assessment import parameter, prepare
 
 from . import outputs, readers, report, runner
@@ -74,11 +75,13 @@ def audit(inputs: list[Path], outdir: Path, *, on: dt.date | None = None, jobs: 
 
 
 def _lags(on: dt.date, rulesets) -> dict:
+    """Every practice lag the rulesets hold (one per procedure of the declared family), by procedure."""
+    family = lag_parameter("", rulesets)
     out = {}
-    for name in ("procedure_adaptee", "appel_offres", "procedure_negociee", "dialogue_competitif", "sans_publicite",
-                 "concession", "inconnue"):
-        value, nature, verified = parameter(lag_parameter(name, rulesets), on, rulesets=rulesets)
-        out[name] = {"mois": value, "nature": nature, "verifie": verified}
+    for param in knowledge(rulesets).params:
+        if param.name.startswith(family):
+            value, nature, verified = parameter(param.name, on, rulesets=rulesets)
+            out[param.name[len(family):]] = {"mois": value, "nature": nature, "verifie": verified}
     return out
 
 

@@ -52,8 +52,8 @@ def prepare(options: Options, warm: bool = False) -> None:
         from engine import documents  # imported once per process, not per market
 
         if warm:
-            documents.preload(options.templates, options.rulesets)
-    if warm:
+            documents.warm_up(options.templates, options.rulesets)  # templates and every period
+    elif warm:
         compiled(kb).compile_all()
 
 

@@ -122,12 +122,11 @@ _CATEGORIES = ("travaux", "fournitures", "services")
 
 
 def _labels(rulesets: Path | None) -> dict[str, dict[str, str]]:
-    """Vocabulary section -> code -> French label."""
-    from engine.law.vocabulary import load_vocabulary
-    from engine.resources import rulesets_dir
+    """Vocabulary section -> code -> French label (from the loaded rulesets, kept for the process: the
+    service publishes the schema on every request without reading the files again)."""
+    from engine.law.knowledge import knowledge
 
-    root = Path(rulesets) if rulesets else rulesets_dir()
-    return load_vocabulary(root / "vocabulaire.yaml", root).labels()
+    return knowledge(rulesets).vocabulary.labels()
 
 
 def _one_of(labels: dict[str, str]) -> list[dict]:
